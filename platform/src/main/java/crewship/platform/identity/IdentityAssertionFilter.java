@@ -1,0 +1,68 @@
+package crewship.platform.identity;
+
+import java.io.IOException;
+import java.util.Set;
+
+import jakarta.servlet.FilterChain;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import crewship.platform.web.ProblemResponses;
+
+import org.springframework.http.HttpStatus;
+import org.springframework.web.filter.OncePerRequestFilter;
+
+/**
+ * Refuses (401) every request that does not carry a valid gateway-signed identity assertion,
+ * probes aside, so a service port reached directly grants nothing.
+ */
+public class IdentityAssertionFilter extends OncePerRequestFilter {
+
+	static final String ATTRIBUTE = IdentityAssertion.class.getName();
+
+	private static final Logger log = LoggerFactory.getLogger(IdentityAssertionFilter.class);
+
+	private static final Set<String> OPEN_PATHS = Set.of("/livez", "/readyz", "/actuator/health",
+			"/actuator/health/liveness", "/actuator/health/readiness");
+
+	private final IdentityAssertionVerifier verifier;
+
+	private final ProblemResponses problems;
+
+	public IdentityAssertionFilter(IdentityAssertionVerifier verifier, ProblemResponses problems) {
+		this.verifier = verifier;
+		this.problems = problems;
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		return OPEN_PATHS.contains(request.getRequestURI());
+	}
+
+	@Override
+	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+			throws ServletException, IOException {
+		String token = request.getHeader(IdentityAssertion.HEADER);
+		if (token == null || token.isBlank()) {
+			this.problems.write(request, response, HttpStatus.UNAUTHORIZED,
+					"Requests must come through the gateway");
+			return;
+		}
+		IdentityAssertion identity;
+		try {
+			identity = this.verifier.verify(token);
+		}
+		catch (IdentityAssertionVerifier.InvalidIdentityException ex) {
+			log.debug("Refused identity assertion on {}: {}", request.getRequestURI(), ex.getMessage());
+			this.problems.write(request, response, HttpStatus.UNAUTHORIZED, "Invalid identity assertion");
+			return;
+		}
+		request.setAttribute(ATTRIBUTE, identity);
+		chain.doFilter(request, response);
+	}
+
+}

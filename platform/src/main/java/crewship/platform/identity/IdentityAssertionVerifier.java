@@ -1,0 +1,71 @@
+package crewship.platform.identity;
+
+import java.text.ParseException;
+import java.time.Duration;
+import java.util.Date;
+import java.util.Set;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.source.JWKSource;
+import com.nimbusds.jose.proc.BadJOSEException;
+import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
+import com.nimbusds.jose.proc.JWSVerificationKeySelector;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
+import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+
+/**
+ * Checks an identity assertion against the gateway's published keys: ES256 only, our issuer and
+ * audience, not expired, and never issued for longer than a minute.
+ */
+public final class IdentityAssertionVerifier {
+
+	static final Duration MAX_LIFETIME = Duration.ofSeconds(60);
+
+	private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
+
+	public IdentityAssertionVerifier(JWKSource<SecurityContext> gatewayKeys) {
+		this.processor.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT));
+		this.processor.setJWSKeySelector(new JWSVerificationKeySelector<>(JWSAlgorithm.ES256, gatewayKeys));
+		DefaultJWTClaimsVerifier<SecurityContext> claims = new DefaultJWTClaimsVerifier<>(IdentityAssertion.AUDIENCE,
+				new JWTClaimsSet.Builder().issuer(IdentityAssertion.ISSUER).build(),
+				Set.of("exp", "iat", IdentityAssertion.METHOD_CLAIM));
+		claims.setMaxClockSkew(5);
+		this.processor.setJWTClaimsSetVerifier(claims);
+	}
+
+	/** @throws InvalidIdentityException when the token is not a valid, current assertion */
+	public IdentityAssertion verify(String token) {
+		try {
+			JWTClaimsSet claims = this.processor.process(token, null);
+			Date issued = claims.getIssueTime();
+			Date expires = claims.getExpirationTime();
+			if (expires.getTime() - issued.getTime() > MAX_LIFETIME.toMillis()) {
+				throw new InvalidIdentityException("identity assertion lives longer than " + MAX_LIFETIME);
+			}
+			AuthMethod method = AuthMethod.fromClaim(claims.getStringClaim(IdentityAssertion.METHOD_CLAIM));
+			if (method != AuthMethod.ANONYMOUS && claims.getSubject() == null) {
+				throw new InvalidIdentityException("identity assertion names no caller");
+			}
+			return new IdentityAssertion(claims.getSubject(), method,
+					claims.getStringClaim(IdentityAssertion.CREDENTIAL_CLAIM),
+					claims.getStringClaim(IdentityAssertion.TARGET_CLAIM));
+		}
+		catch (ParseException | BadJOSEException | JOSEException | IllegalArgumentException ex) {
+			throw new InvalidIdentityException(ex.getMessage());
+		}
+	}
+
+	/** The assertion is missing, malformed, forged or stale. */
+	public static class InvalidIdentityException extends RuntimeException {
+
+		public InvalidIdentityException(String message) {
+			super(message);
+		}
+
+	}
+
+}
