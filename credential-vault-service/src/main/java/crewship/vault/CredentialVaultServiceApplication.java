@@ -1,0 +1,13 @@
+package crewship.vault;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+@SpringBootApplication
+public class CredentialVaultServiceApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(CredentialVaultServiceApplication.class, args);
+	}
+
+}
