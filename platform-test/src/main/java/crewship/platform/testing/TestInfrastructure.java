@@ -6,6 +6,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -21,6 +22,7 @@ import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.util.ClassUtils;
 
 /**
  * The real PostgreSQL and the real Kafka broker of a test JVM, started once and shared by every
@@ -36,20 +38,30 @@ public final class TestInfrastructure {
 
 	private static final String DB_PREFIX = "crewship_test_";
 
-	private static Endpoints endpoints;
+	private static Database database;
+
+	private static String kafkaBootstrapServers;
 
 	private TestInfrastructure() {
 	}
 
-	/** Where the tests' PostgreSQL database and Kafka broker answer. */
-	public record Endpoints(String jdbcUrl, String username, String password, String kafkaBootstrapServers) {
+	/** The tests' PostgreSQL database. */
+	public record Database(String jdbcUrl, String username, String password) {
 	}
 
-	public static synchronized Endpoints endpoints() {
-		if (endpoints == null) {
-			endpoints = useTestcontainers() ? startContainers() : startLocal();
+	public static synchronized Database database() {
+		if (database == null) {
+			database = useTestcontainers() ? startPostgresContainer() : createLocalDatabase();
 		}
-		return endpoints;
+		return database;
+	}
+
+	/** The tests' Kafka broker. */
+	public static synchronized String kafkaBootstrapServers() {
+		if (kafkaBootstrapServers == null) {
+			kafkaBootstrapServers = useTestcontainers() ? startKafkaContainer() : startEmbeddedBroker();
+		}
+		return kafkaBootstrapServers;
 	}
 
 	private static boolean useTestcontainers() {
@@ -72,43 +84,50 @@ public final class TestInfrastructure {
 	}
 
 	@SuppressWarnings("resource")
-	private static Endpoints startContainers() {
+	private static Database startPostgresContainer() {
 		PostgreSQLContainer postgres = new PostgreSQLContainer("postgres:16-alpine");
-		KafkaContainer kafka = new KafkaContainer("apache/kafka-native:4.1.1");
 		postgres.start();
-		kafka.start();
-		log.info("Tests use Testcontainers: {} and {}", postgres.getJdbcUrl(), kafka.getBootstrapServers());
-		return new Endpoints(postgres.getJdbcUrl(), postgres.getUsername(), postgres.getPassword(),
-				kafka.getBootstrapServers());
+		log.info("Tests use a PostgreSQL container at {}", postgres.getJdbcUrl());
+		return new Database(postgres.getJdbcUrl(), postgres.getUsername(), postgres.getPassword());
 	}
 
-	private static Endpoints startLocal() {
+	@SuppressWarnings("resource")
+	private static String startKafkaContainer() {
+		KafkaContainer kafka = new KafkaContainer("apache/kafka-native:4.1.1");
+		kafka.start();
+		log.info("Tests use a Kafka container at {}", kafka.getBootstrapServers());
+		return kafka.getBootstrapServers();
+	}
+
+	private static Database createLocalDatabase() {
 		String serverUrl = System.getenv().getOrDefault("CREWSHIP_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
 		String user = System.getenv().getOrDefault("CREWSHIP_TEST_DB_USER", "postgres");
 		String password = System.getenv().getOrDefault("CREWSHIP_TEST_DB_PASSWORD", "");
 		long pid = ProcessHandle.current().pid();
-		String database = DB_PREFIX + pid + "_" + UUID.randomUUID().toString().substring(0, 8);
+		String name = DB_PREFIX + pid + "_" + UUID.randomUUID().toString().substring(0, 8);
 		try (Connection connection = DriverManager.getConnection(serverUrl, user, password);
 				Statement statement = connection.createStatement()) {
 			dropLeftovers(statement);
-			statement.execute("create database " + database);
+			statement.execute("create database " + name);
 		}
 		catch (SQLException ex) {
 			throw new IllegalStateException("Tests need PostgreSQL at " + serverUrl + " (set CREWSHIP_TEST_DB_URL): "
 					+ ex.getMessage(), ex);
 		}
+		Runtime.getRuntime()
+			.addShutdownHook(new Thread(() -> drop(serverUrl, user, password, name), "test-database-drop"));
+		log.info("Tests use local PostgreSQL database {}", name);
+		return new Database(serverUrl.substring(0, serverUrl.lastIndexOf('/') + 1) + name, user, password);
+	}
+
+	private static String startEmbeddedBroker() {
 		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 3);
 		broker.brokerProperties(Map.of("auto.create.topics.enable", "true", "num.partitions", "3",
-				"group.initial.rebalance.delay.ms", "0", "log.flush.interval.messages", "1"));
+				"group.initial.rebalance.delay.ms", "0"));
 		broker.afterPropertiesSet();
-		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-			broker.destroy();
-			drop(serverUrl, user, password, database);
-		}, "test-infrastructure-shutdown"));
-		String jdbcUrl = serverUrl.substring(0, serverUrl.lastIndexOf('/') + 1) + database;
-		log.info("Tests use local PostgreSQL database {} and an in-process KRaft broker at {}", database,
-				broker.getBrokersAsString());
-		return new Endpoints(jdbcUrl, user, password, broker.getBrokersAsString());
+		Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "test-broker-stop"));
+		log.info("Tests use an in-process KRaft broker at {}", broker.getBrokersAsString());
+		return broker.getBrokersAsString();
 	}
 
 	/** Databases of test JVMs that died before they could drop their own. */
@@ -149,14 +168,18 @@ public final class TestInfrastructure {
 
 		@Override
 		public void initialize(ConfigurableApplicationContext context) {
-			Endpoints infra = endpoints();
+			Map<String, Object> properties = new HashMap<>();
+			properties.put("spring.kafka.bootstrap-servers", kafkaBootstrapServers());
+			if (ClassUtils.isPresent("org.postgresql.Driver", context.getClassLoader())) {
+				Database db = database();
+				properties.put("spring.datasource.url", db.jdbcUrl());
+				properties.put("spring.datasource.username", db.username());
+				properties.put("spring.datasource.password", db.password());
+				properties.put("crewship.db.create-if-missing", "false");
+			}
 			context.getEnvironment()
 				.getPropertySources()
-				.addFirst(new MapPropertySource("crewshipTestInfrastructure",
-						Map.of("spring.datasource.url", infra.jdbcUrl(), "spring.datasource.username",
-								infra.username(), "spring.datasource.password", infra.password(),
-								"spring.kafka.bootstrap-servers", infra.kafkaBootstrapServers(),
-								"crewship.db.create-if-missing", "false")));
+				.addFirst(new MapPropertySource("crewshipTestInfrastructure", properties));
 		}
 
 	}

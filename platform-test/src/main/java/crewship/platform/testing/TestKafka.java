@@ -25,7 +25,7 @@ public final class TestKafka {
 	public static List<ConsumerRecord<String, String>> readUntil(String topic,
 			Predicate<List<ConsumerRecord<String, String>>> done, Duration timeout) {
 		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-				TestInfrastructure.endpoints().kafkaBootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG,
+				TestInfrastructure.kafkaBootstrapServers(), ConsumerConfig.GROUP_ID_CONFIG,
 				"test-reader-" + UUID.randomUUID(), ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
 				ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ISOLATION_LEVEL_CONFIG,
 				"read_committed");

@@ -142,7 +142,7 @@ class OutboxTests {
 				tx().executeWithoutResult(status -> this.events.publish("widget.updated", "ws-1", subject, "u",
 						Map.of("n", n)));
 			}
-			String brokers = TestInfrastructure.endpoints().kafkaBootstrapServers();
+			String brokers = TestInfrastructure.kafkaBootstrapServers();
 			List<OutboxRelay> replicas = IntStream.range(0, 3).mapToObj(i -> relayTo(brokers)).toList();
 			List<CompletableFuture<Void>> runs = replicas.stream().map(replica -> CompletableFuture.runAsync(() -> {
 				for (int round = 0; round < 20 && pendingFor(subject) > 0; round++) {

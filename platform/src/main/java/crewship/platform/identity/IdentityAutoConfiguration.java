@@ -19,15 +19,19 @@ import org.springframework.core.Ordered;
 import crewship.platform.web.ProblemResponses;
 import crewship.platform.web.WebAutoConfiguration;
 
-/** Verification of the gateway's identity assertion on every service request. */
+/**
+ * Verification of the gateway's identity assertion on every service request. Not in the gateway
+ * itself, which signs them (it defines an {@link IdentityAssertionSigner}).
+ */
 @AutoConfiguration(after = WebAutoConfiguration.class)
+@ConditionalOnMissingBean(IdentityAssertionSigner.class)
 @EnableConfigurationProperties(IdentityProperties.class)
 public class IdentityAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnProperty("crewship.identity.jwks-uri")
-	JWKSource<SecurityContext> gatewayKeys(IdentityProperties properties) throws MalformedURLException {
+	JWKSource<SecurityContext> gatewayJwkSource(IdentityProperties properties) throws MalformedURLException {
 		long ttl = properties.cacheFor().toMillis();
 		return JWKSourceBuilder.<SecurityContext>create(properties.jwksUri().toURL())
 			.cache(ttl, Math.min(ttl / 2, 15_000))

@@ -1,0 +1,87 @@
+package crewship.gateway;
+
+import java.time.Duration;
+import java.util.List;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
+import org.springframework.cloud.client.circuitbreaker.Customizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.server.reactive.HttpHandler;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RequestPredicates;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import crewship.gateway.edge.EdgeIdentityFilter;
+import crewship.gateway.edge.Fallbacks;
+import crewship.gateway.edge.InternalListener;
+import crewship.gateway.health.SuiteHealth;
+import crewship.gateway.identity.Authenticator;
+import crewship.gateway.identity.GatewayKeys;
+import crewship.gateway.identity.InternalTokenAuthenticator;
+import crewship.platform.identity.IdentityAssertionSigner;
+
+@Configuration(proxyBeanMethods = false)
+class GatewayConfiguration {
+
+	@Bean
+	GatewayKeys gatewayKeys(GatewayProperties properties) {
+		return GatewayKeys.load(properties);
+	}
+
+	@Bean
+	IdentityAssertionSigner identityAssertionSigner(GatewayKeys keys) {
+		return new IdentityAssertionSigner(keys.signingKey());
+	}
+
+	/** In the order they are asked; the session, CLI, WebSocket and webhook authenticators join here. */
+	@Bean
+	List<Authenticator> authenticators(GatewayProperties properties) {
+		return List.of(new InternalTokenAuthenticator(properties.internalToken()));
+	}
+
+	@Bean
+	EdgeIdentityFilter edgeIdentityFilter(GatewayProperties properties, List<Authenticator> authenticators,
+			IdentityAssertionSigner signer) {
+		return new EdgeIdentityFilter(properties.internalPort(), authenticators, signer);
+	}
+
+	@Bean
+	InternalListener internalListener(GatewayProperties properties, HttpHandler httpHandler) {
+		return new InternalListener(properties.internalPort(), httpHandler);
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> gatewayEndpoints(GatewayProperties properties, GatewayKeys keys) {
+		SuiteHealth health = new SuiteHealth(properties.services());
+		Fallbacks fallbacks = new Fallbacks();
+		return RouterFunctions.route()
+			.GET("/api/health", health::handle)
+			.GET("/api/v1/internal/jwks", request -> ServerResponse.ok().bodyValue(keys.publicJwks()))
+			.route(RequestPredicates.path(Fallbacks.PATH), fallbacks::handle)
+			.build();
+	}
+
+	/**
+	 * Every route's breaker: opens when half of the last 20 calls failed, probes again after 10 s;
+	 * a call may take 30 s (long polls and slow provider tests pass through the gateway).
+	 */
+	@Bean
+	Customizer<ReactiveResilience4JCircuitBreakerFactory> breakerDefaults() {
+		return factory -> factory.configureDefault(id -> new Resilience4JConfigBuilder(id)
+			.circuitBreakerConfig(CircuitBreakerConfig.custom()
+				.slidingWindowSize(20)
+				.minimumNumberOfCalls(10)
+				.failureRateThreshold(50)
+				.waitDurationInOpenState(Duration.ofSeconds(10))
+				.build())
+			.timeLimiterConfig(TimeLimiterConfig.custom().timeoutDuration(Duration.ofSeconds(30)).build())
+			.build());
+	}
+
+}

@@ -1,0 +1,100 @@
+package crewship.gateway.edge;
+
+import java.net.InetSocketAddress;
+import java.util.List;
+
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.server.reactive.ServerHttpRequest;
+import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.server.WebFilter;
+import org.springframework.web.server.WebFilterChain;
+
+import crewship.gateway.identity.Authenticator;
+import crewship.gateway.identity.Authenticator.AuthenticationException;
+import crewship.gateway.identity.Authenticator.Listener;
+import crewship.platform.identity.IdentityAssertion;
+import crewship.platform.identity.IdentityAssertionSigner;
+import crewship.platform.internal.InternalProperties;
+import crewship.platform.web.reactive.ReactiveProblems;
+
+/**
+ * The edge of the suite. For every request it
+ * <ol>
+ * <li>keeps each listener to its own paths: {@code /api/v1/internal/**} only on the internal
+ * listener, everything else only on the public one;</li>
+ * <li>drops any client-sent {@code X-Crewship-Identity} and {@code X-Internal-Token};</li>
+ * <li>lets exactly one authenticator decide who is calling (anonymous when none recognises a
+ * credential, 401 when a presented credential is invalid);</li>
+ * <li>forwards a freshly signed identity assertion, the only identity services trust.</li>
+ * </ol>
+ */
+public class EdgeIdentityFilter implements WebFilter, Ordered {
+
+	static final String INTERNAL_PREFIX = "/api/v1/internal/";
+
+	static final String JWKS_PATH = "/api/v1/internal/jwks";
+
+	/** The path the client asked for, kept for answers produced after a forward (fallbacks). */
+	static final String ORIGINAL_PATH = EdgeIdentityFilter.class.getName() + ".originalPath";
+
+	private final int internalPort;
+
+	private final List<Authenticator> authenticators;
+
+	private final IdentityAssertionSigner signer;
+
+	public EdgeIdentityFilter(int internalPort, List<Authenticator> authenticators, IdentityAssertionSigner signer) {
+		this.internalPort = internalPort;
+		this.authenticators = List.copyOf(authenticators);
+		this.signer = signer;
+	}
+
+	@Override
+	public int getOrder() {
+		return Ordered.HIGHEST_PRECEDENCE + 10;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
+		Listener listener = listenerOf(exchange.getRequest());
+		String path = exchange.getRequest().getPath().pathWithinApplication().value();
+		boolean internalPath = path.startsWith(INTERNAL_PREFIX);
+		exchange.getAttributes().put(ORIGINAL_PATH, path);
+		if (internalPath != (listener == Listener.INTERNAL)) {
+			return ReactiveProblems.write(exchange, HttpStatus.NOT_FOUND, "No endpoint " + path + " on this listener");
+		}
+		if (path.equals(JWKS_PATH)) {
+			return chain.filter(exchange);
+		}
+		if (listener == Listener.INTERNAL
+				&& exchange.getRequest().getHeaders().getFirst(InternalProperties.TOKEN_HEADER) == null) {
+			return ReactiveProblems.write(exchange, HttpStatus.UNAUTHORIZED, "The internal listener requires X-Internal-Token");
+		}
+		return Flux.fromIterable(this.authenticators)
+			.concatMap(authenticator -> authenticator.authenticate(exchange, listener))
+			.next()
+			.defaultIfEmpty(IdentityAssertion.anonymous())
+			.flatMap(identity -> chain.filter(withAssertion(exchange, identity)))
+			.onErrorResume(AuthenticationException.class,
+					ex -> ReactiveProblems.write(exchange, HttpStatus.UNAUTHORIZED, ex.getMessage()));
+	}
+
+	private ServerWebExchange withAssertion(ServerWebExchange exchange, IdentityAssertion identity) {
+		String assertion = this.signer.sign(identity);
+		ServerHttpRequest request = exchange.getRequest().mutate().headers(headers -> {
+			headers.remove(InternalProperties.TOKEN_HEADER);
+			headers.set(IdentityAssertion.HEADER, assertion);
+		}).build();
+		return exchange.mutate().request(request).build();
+	}
+
+	private Listener listenerOf(ServerHttpRequest request) {
+		InetSocketAddress local = request.getLocalAddress();
+		return (local != null && local.getPort() == this.internalPort) ? Listener.INTERNAL : Listener.PUBLIC;
+	}
+
+}

@@ -1,0 +1,192 @@
+package crewship.gateway;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.atomic.AtomicReference;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jose.proc.SecurityContext;
+import com.sun.net.httpserver.HttpServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import crewship.platform.identity.AuthMethod;
+import crewship.platform.identity.IdentityAssertion;
+import crewship.platform.identity.IdentityAssertionVerifier;
+import crewship.platform.testing.TestHttp;
+import crewship.platform.testing.TestHttp.Response;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The gateway's edge rules, with a stand-in downstream that records what the gateway forwarded
+ * (the whole suite behind the gateway is exercised in system-tests).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class GatewayEdgeTests {
+
+	static final String INTERNAL_TOKEN = "test-internal-token-0123456789";
+
+	static final int INTERNAL_PORT = freePort();
+
+	static final int DEAD_PORT = freePort();
+
+	static final AtomicReference<String> forwardedIdentity = new AtomicReference<>();
+
+	static final AtomicReference<String> forwardedInternalToken = new AtomicReference<>();
+
+	static final HttpServer downstream = startDownstream();
+
+	@LocalServerPort
+	int port;
+
+	TestHttp publicApi;
+
+	TestHttp internalApi;
+
+	@DynamicPropertySource
+	static void properties(DynamicPropertyRegistry registry) {
+		String down = "http://127.0.0.1:" + DEAD_PORT;
+		String up = "http://127.0.0.1:" + downstream.getAddress().getPort();
+		registry.add("crewship.gateway.internal-port", () -> INTERNAL_PORT);
+		registry.add("crewship.gateway.internal-token", () -> INTERNAL_TOKEN);
+		registry.add("crewship.gateway.services.crew-service", () -> up);
+		for (String service : new String[] { "auth-service", "mission-service", "issue-service",
+				"credential-vault-service", "webhook-service", "realtime-service" }) {
+			registry.add("crewship.gateway.services." + service, () -> down);
+		}
+	}
+
+	@BeforeEach
+	void setUp() {
+		this.publicApi = new TestHttp("http://127.0.0.1:" + this.port);
+		this.internalApi = new TestHttp("http://127.0.0.1:" + INTERNAL_PORT);
+		forwardedIdentity.set(null);
+		forwardedInternalToken.set(null);
+	}
+
+	@AfterAll
+	static void stopDownstream() {
+		downstream.stop(0);
+	}
+
+	@Test
+	void healthListsEveryServiceAndStays200WhenSomeAreDown() {
+		Response health = this.publicApi.get("/api/health");
+		assertThat(health.status()).isEqualTo(200);
+		assertThat(health.json().get("status").asString()).isEqualTo("ok");
+		var services = health.json().get("services");
+		assertThat(services.propertyNames()).containsExactlyInAnyOrder("auth-service", "crew-service",
+				"mission-service", "issue-service", "credential-vault-service", "webhook-service", "realtime-service");
+		assertThat(services.get("crew-service").asString()).isEqualTo("UP");
+		assertThat(services.get("auth-service").asString()).isEqualTo("DOWN");
+	}
+
+	@Test
+	void forgedIdentityIsReplacedBySignedAnonymousAssertion() throws Exception {
+		Response response = this.publicApi.get("/api/v1/crews", IdentityAssertion.HEADER, "forged.by.client");
+		assertThat(response.status()).isEqualTo(200);
+		IdentityAssertion forwarded = verifier().verify(forwardedIdentity.get());
+		assertThat(forwarded.method()).isEqualTo(AuthMethod.ANONYMOUS);
+		assertThat(forwarded.isAuthenticated()).isFalse();
+	}
+
+	@Test
+	void internalTokenOnThePublicPortGrantsNothing() throws Exception {
+		Response response = this.publicApi.get("/api/v1/crews", "X-Internal-Token", INTERNAL_TOKEN);
+		assertThat(response.status()).isEqualTo(200);
+		assertThat(forwardedInternalToken.get()).isNull();
+		assertThat(verifier().verify(forwardedIdentity.get()).method()).isEqualTo(AuthMethod.ANONYMOUS);
+		Response internalPath = this.publicApi.get("/api/v1/internal/crews", "X-Internal-Token", INTERNAL_TOKEN);
+		assertProblem(internalPath, 404);
+	}
+
+	@Test
+	void internalListenerNeedsTheRightToken() throws Exception {
+		assertProblem(this.internalApi.get("/api/v1/internal/crews"), 401);
+		assertProblem(this.internalApi.get("/api/v1/internal/crews", "X-Internal-Token", "wrong"), 401);
+		Response ok = this.internalApi.get("/api/v1/internal/crews", "X-Internal-Token", INTERNAL_TOKEN);
+		assertThat(ok.status()).isEqualTo(200);
+		assertThat(forwardedInternalToken.get()).as("the token never travels past the gateway").isNull();
+		assertThat(verifier().verify(forwardedIdentity.get()).method()).isEqualTo(AuthMethod.INTERNAL);
+		assertProblem(this.internalApi.get("/api/v1/crews", "X-Internal-Token", INTERNAL_TOKEN), 404);
+	}
+
+	@Test
+	void jwksOnlyOnTheInternalListener() {
+		Response jwks = this.internalApi.get("/api/v1/internal/jwks");
+		assertThat(jwks.status()).isEqualTo(200);
+		assertThat(jwks.json().get("keys").get(0).get("kty").asString()).isEqualTo("EC");
+		assertThat(jwks.json().get("keys").get(0).has("d")).as("never the private part").isFalse();
+		assertProblem(this.publicApi.get("/api/v1/internal/jwks"), 404);
+	}
+
+	@Test
+	void serviceThatIsDownAnswers503NamingIt() {
+		Response response = this.publicApi.get("/api/v1/missions");
+		assertProblem(response, 503);
+		assertThat(response.header("Retry-After")).isNotBlank();
+		assertThat(response.json().get("detail").asString()).contains("mission-service");
+		assertThat(response.json().get("instance").asString()).isEqualTo("/api/v1/missions");
+	}
+
+	@Test
+	void pathOutsideTheApiIsProblem404() {
+		assertProblem(this.publicApi.get("/not-an-api"), 404);
+	}
+
+	private IdentityAssertionVerifier verifier() throws Exception {
+		String jwks = this.internalApi.get("/api/v1/internal/jwks").body();
+		return new IdentityAssertionVerifier(new ImmutableJWKSet<SecurityContext>(JWKSet.parse(jwks)));
+	}
+
+	static void assertProblem(Response response, int status) {
+		assertThat(response.status()).as(response.body()).isEqualTo(status);
+		assertThat(response.header("Content-Type")).startsWith("application/problem+json");
+		assertThat(response.json().get("status").asInt()).isEqualTo(status);
+	}
+
+	private static HttpServer startDownstream() {
+		try {
+			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+			server.createContext("/", exchange -> {
+				if (exchange.getRequestURI().getPath().equals("/readyz")) {
+					exchange.sendResponseHeaders(200, -1);
+					exchange.close();
+					return;
+				}
+				forwardedIdentity.set(exchange.getRequestHeaders().getFirst(IdentityAssertion.HEADER));
+				forwardedInternalToken.set(exchange.getRequestHeaders().getFirst("X-Internal-Token"));
+				byte[] body = "[]".getBytes(StandardCharsets.UTF_8);
+				exchange.getResponseHeaders().set("Content-Type", "application/json");
+				exchange.sendResponseHeaders(200, body.length);
+				exchange.getResponseBody().write(body);
+				exchange.close();
+			});
+			server.start();
+			return server;
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

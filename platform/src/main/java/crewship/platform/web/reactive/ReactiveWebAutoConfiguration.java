@@ -1,0 +1,31 @@
+package crewship.platform.web.reactive;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.context.annotation.Bean;
+
+import crewship.platform.identity.IdentityAssertionSigner;
+import crewship.platform.identity.IdentityAssertionVerifier;
+import crewship.platform.identity.IdentityAutoConfiguration;
+
+/** Problem+json errors for reactive applications, and the identity check for reactive services. */
+@AutoConfiguration(after = IdentityAutoConfiguration.class)
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
+public class ReactiveWebAutoConfiguration {
+
+	@Bean
+	ProblemExceptionHandler problemExceptionHandler() {
+		return new ProblemExceptionHandler();
+	}
+
+	/** Services verify assertions; the gateway, which signs them, does not. */
+	@Bean
+	@ConditionalOnBean(IdentityAssertionVerifier.class)
+	@ConditionalOnMissingBean(IdentityAssertionSigner.class)
+	ReactiveIdentityFilter reactiveIdentityFilter(IdentityAssertionVerifier verifier) {
+		return new ReactiveIdentityFilter(verifier);
+	}
+
+}
