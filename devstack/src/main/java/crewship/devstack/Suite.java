@@ -1,0 +1,307 @@
+package crewship.devstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The whole suite on one machine: PostgreSQL, a Kafka broker, the per-service databases, and the
+ * gateway and seven services each as its own JVM. {@link #close()} stops everything it started.
+ */
+public final class Suite implements AutoCloseable {
+
+	/** A JVM of the suite: its module, base port and (for services with one) database. */
+	record Component(String name, int basePort, String database) {
+
+		String jar(Path repository) {
+			return repository.resolve(this.name + "/target/" + this.name + "-" + VERSION + ".jar").toString();
+		}
+
+	}
+
+	static final String VERSION = "0.1.0-SNAPSHOT";
+
+	static final Component GATEWAY = new Component("gateway", 8080, null);
+
+	static final List<Component> SERVICES = List.of(new Component("auth-service", 8101, "auth"),
+			new Component("crew-service", 8102, "crew"), new Component("mission-service", 8103, "mission"),
+			new Component("issue-service", 8104, "issue"), new Component("credential-vault-service", 8105, "vault"),
+			new Component("webhook-service", 8106, "webhook"), new Component("realtime-service", 8107, null));
+
+	private static final Duration HEALTHY_WITHIN = Duration.ofSeconds(Long.getLong("crewship.devstack.timeout", 240));
+
+	private final DevstackConfig config;
+
+	private final Log log;
+
+	private Postgres postgres;
+
+	private ChildProcess kafka;
+
+	private final Map<Component, ChildProcess> processes = new LinkedHashMap<>();
+
+	private volatile boolean closed;
+
+	private Suite(DevstackConfig config, Log log) {
+		this.config = config;
+		this.log = log;
+	}
+
+	/** Starts everything and returns once every service is ready; on failure stops what it started. */
+	public static Suite start(DevstackConfig config, Log log) {
+		Suite suite = new Suite(config, log);
+		try {
+			suite.startAll();
+			return suite;
+		}
+		catch (RuntimeException ex) {
+			suite.close();
+			throw ex;
+		}
+	}
+
+	private void startAll() {
+		requireJars();
+		Ports.requireFree(this.config.port(GATEWAY.basePort()), "gateway");
+		Ports.requireFree(this.config.port(GATEWAY.basePort() + 1), "gateway internal listener");
+		SERVICES.forEach(service -> Ports.requireFree(this.config.port(service.basePort()), service.name()));
+		this.log.step("Data directory: " + this.config.dataDir());
+		this.postgres = Postgres.start(this.config, this.log);
+		this.postgres.createDatabases(databaseNames());
+		String kafkaServers = this.config.kafkaBootstrapServers();
+		if (kafkaServers == null) {
+			this.kafka = KafkaBroker.start(this.config, this.log);
+			kafkaServers = "127.0.0.1:" + this.config.port(9092);
+		}
+		else {
+			this.log.step("Kafka: using " + kafkaServers + " (KAFKA_BOOTSTRAP_SERVERS)");
+		}
+		String internalToken = secret("internal-token");
+		for (Component component : Stream.concat(Stream.of(GATEWAY), SERVICES.stream()).toList()) {
+			Map<String, String> env = (component == GATEWAY) ? gatewayEnv(internalToken)
+					: serviceEnv(component, kafkaServers, internalToken);
+			this.processes.put(component, ChildProcess.start(component.name(), jvm(component), env,
+					this.config.logs().resolve(component.name() + ".log")));
+		}
+		this.log.step("Started " + this.processes.size() + " JVMs; waiting until each is ready");
+		awaitReady();
+	}
+
+	private void requireJars() {
+		List<String> missing = Stream.concat(Stream.of(GATEWAY), SERVICES.stream())
+			.map(component -> component.jar(this.config.repository()))
+			.filter(jar -> !Files.exists(Path.of(jar)))
+			.toList();
+		if (!missing.isEmpty()) {
+			throw new DevstackException("Not built: " + missing + ". Run ./mvnw -DskipTests package (./crewship-dev does).");
+		}
+	}
+
+	List<String> databaseNames() {
+		return SERVICES.stream()
+			.filter(service -> service.database() != null)
+			.map(service -> this.config.dbPrefix() + "_" + service.database())
+			.toList();
+	}
+
+	private List<String> jvm(Component component) {
+		Path cds = this.config.dataDir().resolve("cds");
+		try {
+			Files.createDirectories(cds);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return List.of(KafkaBroker.javaExecutable(), "-Xms32m", "-Xmx" + this.config.serviceHeap(), "-Xss512k",
+				"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=48m",
+				"-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + cds.resolve(component.name() + ".jsa"),
+				"-Xlog:cds=off,cds+dynamic=off", "-jar", component.jar(this.config.repository()));
+	}
+
+	private Map<String, String> serviceEnv(Component service, String kafkaServers, String internalToken) {
+		Map<String, String> env = new LinkedHashMap<>();
+		env.put("CREWSHIP_PORT", Integer.toString(this.config.port(service.basePort())));
+		env.put("CREWSHIP_KAFKA_BOOTSTRAP_SERVERS", kafkaServers);
+		env.put("CREWSHIP_GATEWAY_INTERNAL_URL", "http://127.0.0.1:" + this.config.port(GATEWAY.basePort() + 1));
+		env.put("CREWSHIP_INTERNAL_TOKEN", internalToken);
+		if (service.database() != null) {
+			env.put("CREWSHIP_DB_HOST", this.postgres.host());
+			env.put("CREWSHIP_DB_PORT", Integer.toString(this.postgres.port()));
+			env.put("CREWSHIP_DB_USER", this.postgres.user());
+			env.put("CREWSHIP_DB_PASSWORD", this.postgres.password());
+			env.put("CREWSHIP_DB_NAME", this.config.dbPrefix() + "_" + service.database());
+			env.put("CREWSHIP_DB_POOL_SIZE", "5");
+		}
+		return env;
+	}
+
+	private Map<String, String> gatewayEnv(String internalToken) {
+		Map<String, String> env = new LinkedHashMap<>();
+		env.put("CREWSHIP_GATEWAY_PORT", Integer.toString(this.config.port(GATEWAY.basePort())));
+		env.put("CREWSHIP_GATEWAY_INTERNAL_PORT", Integer.toString(this.config.port(GATEWAY.basePort() + 1)));
+		env.put("CREWSHIP_GATEWAY_SIGNING_KEY_FILE", this.config.dataDir().resolve("secrets/gateway-signing-key.jwk").toString());
+		env.put("CREWSHIP_INTERNAL_TOKEN", internalToken);
+		for (Component service : SERVICES) {
+			String variable = "CREWSHIP_" + service.name().replace("-service", "").replace("credential-vault", "vault")
+				.toUpperCase() + "_URL";
+			env.put(variable, serviceUrl(service));
+		}
+		return env;
+	}
+
+	/** A secret generated on first start and kept in the data directory, readable only by its owner. */
+	private String secret(String name) {
+		Path file = this.config.dataDir().resolve("secrets").resolve(name);
+		try {
+			if (Files.exists(file)) {
+				return Files.readString(file).trim();
+			}
+			Files.createDirectories(file.getParent());
+			byte[] random = new byte[32];
+			new SecureRandom().nextBytes(random);
+			String value = HexFormat.of().formatHex(random);
+			Files.writeString(file, value);
+			Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+			return value;
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	private void awaitReady() {
+		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+		Map<Component, ChildProcess> waiting = new LinkedHashMap<>(this.processes);
+		long deadline = System.nanoTime() + HEALTHY_WITHIN.toNanos();
+		while (!waiting.isEmpty()) {
+			for (var entry : new ArrayList<>(waiting.entrySet())) {
+				Component component = entry.getKey();
+				ChildProcess process = entry.getValue();
+				if (!process.isAlive()) {
+					throw new DevstackException(component.name() + " exited during start-up; last lines of "
+							+ process.logFile() + ":\n" + process.tail(30));
+				}
+				if (isReady(http, component)) {
+					waiting.remove(component);
+					this.log.step(component.name() + " is ready");
+				}
+			}
+			if (System.nanoTime() > deadline) {
+				throw new DevstackException("Not ready within " + HEALTHY_WITHIN.toSeconds() + " s: "
+						+ waiting.keySet().stream().map(Component::name).toList() + "; see " + this.config.logs());
+			}
+			KafkaBroker.sleep(500);
+		}
+	}
+
+	private boolean isReady(HttpClient http, Component component) {
+		try {
+			HttpResponse<Void> response = http.send(
+					HttpRequest.newBuilder(URI.create(url(component) + "/readyz")).timeout(Duration.ofSeconds(3)).build(),
+					HttpResponse.BodyHandlers.discarding());
+			return response.statusCode() == 200;
+		}
+		catch (IOException ex) {
+			return false;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new DevstackException("Interrupted", ex);
+		}
+	}
+
+	private String url(Component component) {
+		return "http://127.0.0.1:" + this.config.port(component.basePort());
+	}
+
+	public String serviceUrl(String name) {
+		return SERVICES.stream()
+			.filter(service -> service.name().equals(name))
+			.map(this::url)
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("No service " + name));
+	}
+
+	private String serviceUrl(Component service) {
+		return url(service);
+	}
+
+	public String gatewayUrl() {
+		return url(GATEWAY);
+	}
+
+	public String gatewayInternalUrl() {
+		return "http://127.0.0.1:" + this.config.port(GATEWAY.basePort() + 1);
+	}
+
+	/** The table printed once the suite is up: service, URL, pid, log file; and the total memory. */
+	String table() {
+		StringBuilder table = new StringBuilder(String.format("%-26s %-24s %-8s %s%n", "SERVICE", "URL", "PID", "LOG"));
+		long totalKib = 0;
+		for (var entry : this.processes.entrySet()) {
+			ChildProcess process = entry.getValue();
+			table.append(String.format("%-26s %-24s %-8d %s%n", entry.getKey().name(), url(entry.getKey()),
+					process.pid(), process.logFile()));
+			totalKib += process.residentKib();
+		}
+		if (this.kafka != null) {
+			table.append(String.format("%-26s %-24s %-8d %s%n", "kafka (KRaft)", "127.0.0.1:" + this.config.port(9092),
+					this.kafka.pid(), this.kafka.logFile()));
+			totalKib += this.kafka.residentKib();
+		}
+		Long pgPid = this.postgres.pid();
+		table.append(String.format("%-26s %-24s %-8s %s%n", "postgresql", this.postgres.host() + ":" + this.postgres.port(),
+				(pgPid != null) ? pgPid : "-", (pgPid != null) ? this.config.dataDir().resolve("postgres/postgres.log") : "(external)"));
+		table.append(String.format("Resident memory of the JVMs started: %d MiB%n", totalKib / 1024));
+		return table.toString();
+	}
+
+	/** The JVMs of the suite that died after start-up (none while it is being stopped). */
+	List<String> deadProcesses() {
+		if (this.closed) {
+			return List.of();
+		}
+		return this.processes.entrySet()
+			.stream()
+			.filter(entry -> !entry.getValue().isAlive())
+			.map(entry -> entry.getKey().name())
+			.toList();
+	}
+
+	/** Drops the per-service databases (for throw-away suites such as system tests). */
+	public void dropDatabases() {
+		this.postgres.dropDatabases(databaseNames());
+	}
+
+	@Override
+	public synchronized void close() {
+		if (this.closed) {
+			return;
+		}
+		this.closed = true;
+		this.processes.values().forEach(ChildProcess::requestStop);
+		this.processes.values().forEach(process -> process.awaitStop(20));
+		if (this.kafka != null) {
+			this.kafka.requestStop();
+			this.kafka.awaitStop(20);
+		}
+		if (this.postgres != null) {
+			this.postgres.close();
+		}
+	}
+
+}

@@ -1,0 +1,86 @@
+package crewship.systemtests;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.platform.launcher.LauncherSession;
+import org.junit.platform.launcher.LauncherSessionListener;
+
+import crewship.devstack.DevstackConfig;
+import crewship.devstack.Log;
+import crewship.devstack.Suite;
+
+/**
+ * The suite under test, started once per test JVM through the devstack launcher exactly as
+ * {@code ./crewship-dev} starts it, but beside any suite a developer is running: its own ports
+ * (offset, default +1000), its own throw-away databases and data directory, all removed at exit.
+ */
+final class RunningSuite {
+
+	private static Suite suite;
+
+	private static Runnable stop;
+
+	private RunningSuite() {
+	}
+
+	static synchronized Suite get() {
+		if (suite == null) {
+			suite = start();
+		}
+		return suite;
+	}
+
+	private static Suite start() {
+		Path repository = Path.of(System.getProperty("crewship.repository", "..")).toAbsolutePath().normalize();
+		Path dataDir = repository.resolve("system-tests/target/suite-data");
+		deleteRecursively(dataDir);
+		Map<String, String> env = new java.util.HashMap<>(System.getenv());
+		env.put("CREWSHIP_DATA_DIR", dataDir.toString());
+		env.put("CREWSHIP_DB_PREFIX", "crewship_st_" + UUID.randomUUID().toString().substring(0, 8));
+		env.putIfAbsent("CREWSHIP_PORT_OFFSET", "1000");
+		Suite started = Suite.start(DevstackConfig.fromEnvironment(repository, env), new Log(System.out));
+		stop = () -> {
+			started.close();
+			started.dropDatabases();
+			deleteRecursively(dataDir);
+		};
+		return started;
+	}
+
+	static synchronized void stop() {
+		if (stop != null) {
+			stop.run();
+			stop = null;
+			suite = null;
+		}
+	}
+
+	/** Stops the suite when the test run ends, before the JVM exits (Surefire kills a slow exit). */
+	public static class StopAtEnd implements LauncherSessionListener {
+
+		@Override
+		public void launcherSessionClosed(LauncherSession session) {
+			stop();
+		}
+
+	}
+
+	private static void deleteRecursively(Path dir) {
+		if (!Files.exists(dir)) {
+			return;
+		}
+		try (var paths = Files.walk(dir)) {
+			paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+}
