@@ -2,8 +2,14 @@ package crewship.platform.membership;
 
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.http.HttpStatus;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.client.RestClientException;
+
+import crewship.platform.web.ProblemException;
 
 /**
  * Asks auth-service (through the gateway's internal listener) for one membership the replica has
@@ -11,22 +17,41 @@ import org.springframework.web.client.RestClient;
  */
 public class MembershipLookup {
 
+	private static final Logger log = LoggerFactory.getLogger(MembershipLookup.class);
+
 	private final RestClient authService;
 
 	public MembershipLookup(RestClient authService) {
 		this.authService = authService;
 	}
 
-	/** @return the membership as auth-service knows it; empty when the user is no member */
+	/**
+	 * @return the membership as auth-service knows it; empty when the user is no member
+	 * @throws ProblemException 503 when auth-service cannot answer
+	 */
 	public Optional<Membership> fetch(String workspaceId, String userId) {
-		return Optional.ofNullable(this.authService.get()
-			.uri("/api/v1/internal/memberships/{workspaceId}/{userId}", workspaceId, userId)
-			.exchange((request, response) -> (response.getStatusCode() == HttpStatus.NOT_FOUND) ? null
-					: response.getStatusCode().is2xxSuccessful() ? response.bodyTo(Membership.class) : fail(response.getStatusCode().value())));
+		try {
+			return Optional.ofNullable(this.authService.get()
+				.uri("/api/v1/internal/memberships/{workspaceId}/{userId}", workspaceId, userId)
+				.exchange((request, response) -> {
+					if (response.getStatusCode() == HttpStatus.NOT_FOUND) {
+						return null;
+					}
+					if (!response.getStatusCode().is2xxSuccessful()) {
+						throw unavailable("answered " + response.getStatusCode().value());
+					}
+					return response.bodyTo(Membership.class);
+				}));
+		}
+		catch (RestClientException ex) {
+			throw unavailable(ex.getMessage());
+		}
 	}
 
-	private static Membership fail(int status) {
-		throw new IllegalStateException("auth-service answered " + status + " to a membership lookup");
+	private static ProblemException unavailable(String why) {
+		log.warn("Membership lookup failed: {}", why);
+		return new ProblemException(HttpStatus.SERVICE_UNAVAILABLE,
+				"Workspace memberships are unavailable; retry shortly");
 	}
 
 }

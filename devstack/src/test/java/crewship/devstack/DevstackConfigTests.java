@@ -1,0 +1,45 @@
+package crewship.devstack;
+
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class DevstackConfigTests {
+
+	@Test
+	void environmentOverridesDefaults() {
+		DevstackConfig config = DevstackConfig.fromEnvironment(Path.of("."),
+				Map.of("CREWSHIP_DATA_DIR", "/tmp/x", "CREWSHIP_PORT_OFFSET", "1000", "KAFKA_BOOTSTRAP_SERVERS",
+						"broker:9092", "CREWSHIP_DB_URL", "jdbc:postgresql://db:5432", "CREWSHIP_DB_PREFIX", "st"));
+		assertThat(config.dataDir()).isEqualTo(Path.of("/tmp/x"));
+		assertThat(config.port(8080)).isEqualTo(9080);
+		assertThat(config.kafkaBootstrapServers()).isEqualTo("broker:9092");
+		assertThat(config.dbUrl()).isEqualTo("jdbc:postgresql://db:5432");
+		assertThat(config.dbPrefix()).isEqualTo("st");
+	}
+
+	@Test
+	void defaultsNeedNoEnvironment() {
+		DevstackConfig config = DevstackConfig.fromEnvironment(Path.of("."), Map.of());
+		assertThat(config.port(8080)).isEqualTo(8080);
+		assertThat(config.kafkaBootstrapServers()).isNull();
+		assertThat(config.dbUrl()).isNull();
+		assertThat(config.dbPrefix()).isEqualTo("crewship");
+		assertThat(config.dataDir().toString()).endsWith("crewship");
+	}
+
+	@Test
+	void takenPortIsNamedWithItsOwner() throws Exception {
+		try (ServerSocket taken = new ServerSocket(0)) {
+			assertThatThrownBy(() -> Ports.requireFree(taken.getLocalPort(), "gateway"))
+				.isInstanceOf(DevstackException.class)
+				.hasMessageContaining("Port " + taken.getLocalPort() + " (gateway) is already in use");
+		}
+	}
+
+}
