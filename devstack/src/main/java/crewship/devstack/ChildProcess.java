@@ -7,7 +7,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** A JVM the launcher started (the broker or a service): its log file, and an orderly stop. */
+/**
+ * A JVM the launcher started (the broker or a service): its log file, and an orderly
+ * stop.
+ */
 final class ChildProcess {
 
 	private final String name;

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * {@code ./crewship-dev}: starts the whole suite, prints where everything is, and stops it all on
- * Ctrl-C or SIGTERM.
+ * {@code ./crewship-dev}: starts the whole suite, prints where everything is, and stops
+ * it all on Ctrl-C or SIGTERM.
  */
 public final class Devstack {
 
@@ -32,8 +32,9 @@ public final class Devstack {
 			running[0] = suite;
 			log.out().println();
 			log.out().print(suite.table());
-			log.out().printf("The suite is up in %.1f s. Gateway: %s (try %s/api/health). Ctrl-C stops everything.%n",
-					log.elapsed().toMillis() / 1000.0, suite.gatewayUrl(), suite.gatewayUrl());
+			log.out()
+				.printf("The suite is up in %.1f s. Gateway: %s (try %s/api/health). Ctrl-C stops everything.%n",
+						log.elapsed().toMillis() / 1000.0, suite.gatewayUrl(), suite.gatewayUrl());
 			java.util.Set<String> reported = new java.util.HashSet<>();
 			while (!stopped.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
 				suite.deadProcesses()

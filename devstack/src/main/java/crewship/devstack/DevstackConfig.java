@@ -9,29 +9,36 @@ import java.util.Map;
  *
  * @param repository the checkout whose built jars are run
  * @param dataDir where all state lives and survives restarts ({@code CREWSHIP_DATA_DIR})
- * @param dbUrl an external PostgreSQL ({@code CREWSHIP_DB_URL}, {@code jdbc:postgresql://host:port}); null to probe
- * localhost:5432 and fall back to embedded binaries
+ * @param dbUrl an external PostgreSQL ({@code CREWSHIP_DB_URL},
+ * {@code jdbc:postgresql://host:port}); null to probe localhost:5432 and fall back to
+ * embedded binaries
  * @param dbUser PostgreSQL user ({@code CREWSHIP_DB_USER}, default postgres)
  * @param dbPassword PostgreSQL password ({@code CREWSHIP_DB_PASSWORD}, default empty)
- * @param dbPrefix prefix of the per-service database names ({@code CREWSHIP_DB_PREFIX}, default crewship)
- * @param kafkaBootstrapServers an external broker ({@code KAFKA_BOOTSTRAP_SERVERS}); null to run one
- * @param portOffset added to every port ({@code CREWSHIP_PORT_OFFSET}), to run a second suite beside the first
- * @param serviceHeap the heap of each service JVM ({@code CREWSHIP_SERVICE_HEAP}, default 192m)
+ * @param dbPrefix prefix of the per-service database names ({@code CREWSHIP_DB_PREFIX},
+ * default crewship)
+ * @param kafkaBootstrapServers an external broker ({@code KAFKA_BOOTSTRAP_SERVERS}); null
+ * to run one
+ * @param portOffset added to every port ({@code CREWSHIP_PORT_OFFSET}), to run a second
+ * suite beside the first
+ * @param serviceHeap the heap of each service JVM ({@code CREWSHIP_SERVICE_HEAP}, default
+ * 192m)
  */
 public record DevstackConfig(Path repository, Path dataDir, String dbUrl, String dbUser, String dbPassword,
 		String dbPrefix, String kafkaBootstrapServers, int portOffset, String serviceHeap) {
 
 	public static DevstackConfig fromEnvironment(Path repository, Map<String, String> env) {
-		return new DevstackConfig(repository.toAbsolutePath().normalize(), dataDir(env), blankToNull(env.get("CREWSHIP_DB_URL")),
-				env.getOrDefault("CREWSHIP_DB_USER", "postgres"), env.getOrDefault("CREWSHIP_DB_PASSWORD", ""),
-				env.getOrDefault("CREWSHIP_DB_PREFIX", "crewship"), blankToNull(env.get("KAFKA_BOOTSTRAP_SERVERS")),
+		return new DevstackConfig(repository.toAbsolutePath().normalize(), dataDir(env),
+				blankToNull(env.get("CREWSHIP_DB_URL")), env.getOrDefault("CREWSHIP_DB_USER", "postgres"),
+				env.getOrDefault("CREWSHIP_DB_PASSWORD", ""), env.getOrDefault("CREWSHIP_DB_PREFIX", "crewship"),
+				blankToNull(env.get("KAFKA_BOOTSTRAP_SERVERS")),
 				Integer.parseInt(env.getOrDefault("CREWSHIP_PORT_OFFSET", "0")),
 				env.getOrDefault("CREWSHIP_SERVICE_HEAP", "192m"));
 	}
 
 	/**
-	 * {@code ~/.crewship}; for root {@code /var/lib/crewship}, because embedded PostgreSQL refuses to
-	 * run as root and its unprivileged user cannot enter {@code /root}.
+	 * {@code ~/.crewship}; for root {@code /var/lib/crewship}, because embedded
+	 * PostgreSQL refuses to run as root and its unprivileged user cannot enter
+	 * {@code /root}.
 	 */
 	private static Path dataDir(Map<String, String> env) {
 		String configured = blankToNull(env.get("CREWSHIP_DATA_DIR"));

@@ -21,9 +21,9 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
 import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
- * PostgreSQL from the binaries Zonky publishes on Maven Central, unpacked once under the data
- * directory and run as its own process. PostgreSQL refuses to run as root, so under root the
- * server runs as the unprivileged {@code postgres} (or {@code nobody}) user.
+ * PostgreSQL from the binaries Zonky publishes on Maven Central, unpacked once under the
+ * data directory and run as its own process. PostgreSQL refuses to run as root, so under
+ * root the server runs as the unprivileged {@code postgres} (or {@code nobody}) user.
  */
 final class EmbeddedPostgres implements AutoCloseable {
 
@@ -96,7 +96,8 @@ final class EmbeddedPostgres implements AutoCloseable {
 		full.addAll(List.of(command));
 		try {
 			Process process = new ProcessBuilder(full).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.appendTo(this.pgdata.getParent().resolve("pg_ctl.log").toFile()))
+				.redirectOutput(
+						ProcessBuilder.Redirect.appendTo(this.pgdata.getParent().resolve("pg_ctl.log").toFile()))
 				.start();
 			if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
 				process.destroyForcibly();
@@ -116,7 +117,9 @@ final class EmbeddedPostgres implements AutoCloseable {
 		}
 	}
 
-	/** Under root: {@code setpriv} to postgres (or nobody); otherwise run as ourselves. */
+	/**
+	 * Under root: {@code setpriv} to postgres (or nobody); otherwise run as ourselves.
+	 */
 	private static List<String> unprivilegedUser() throws IOException {
 		if (!"root".equals(System.getProperty("user.name"))) {
 			return List.of();
@@ -174,7 +177,8 @@ final class EmbeddedPostgres implements AutoCloseable {
 						Files.createDirectories(target.getParent());
 						Files.copy(tar, target, StandardCopyOption.REPLACE_EXISTING);
 						Set<PosixFilePermission> mode = ((entry.getMode() & 0100) != 0)
-								? PosixFilePermissions.fromString("rwxr-xr-x") : PosixFilePermissions.fromString("rw-r--r--");
+								? PosixFilePermissions.fromString("rwxr-xr-x")
+								: PosixFilePermissions.fromString("rw-r--r--");
 						Files.setPosixFilePermissions(target, mode);
 					}
 				}

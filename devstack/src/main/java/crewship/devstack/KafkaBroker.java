@@ -11,8 +11,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A real Kafka broker in KRaft mode (combined broker and controller), run as its own JVM from
- * the Kafka jars on the launcher's class path, with its log directories under the data directory.
+ * A real Kafka broker in KRaft mode (combined broker and controller), run as its own JVM
+ * from the Kafka jars on the launcher's class path, with its log directories under the
+ * data directory.
  */
 final class KafkaBroker {
 
@@ -37,13 +38,16 @@ final class KafkaBroker {
 					"transaction.state.log.replication.factor=1", "transaction.state.log.min.isr=1",
 					"share.coordinator.state.topic.replication.factor=1", "share.coordinator.state.topic.min.isr=1",
 					"group.initial.rebalance.delay.ms=0", "auto.create.topics.enable=true",
-					// one node: nothing to hand leadership to, so a controlled shutdown only waits
+					// one node: nothing to hand leadership to, so a controlled shutdown
+					// only waits
 					"controlled.shutdown.enable=false", "") + "\n");
-			Files.writeString(dir.resolve("log4j2.properties"), String.join("\n", "rootLogger.level=INFO",
-					"rootLogger.appenderRef.stdout.ref=STDOUT", "appender.stdout.type=Console",
-					"appender.stdout.name=STDOUT", "appender.stdout.layout.type=PatternLayout",
-					"appender.stdout.layout.pattern=[%d] %p %m (%c)%n", "logger.kafka.name=kafka", "logger.kafka.level=WARN",
-					"logger.apache.name=org.apache.kafka", "logger.apache.level=WARN", "") + "\n");
+			Files.writeString(dir.resolve("log4j2.properties"),
+					String.join("\n", "rootLogger.level=INFO", "rootLogger.appenderRef.stdout.ref=STDOUT",
+							"appender.stdout.type=Console", "appender.stdout.name=STDOUT",
+							"appender.stdout.layout.type=PatternLayout",
+							"appender.stdout.layout.pattern=[%d] %p %m (%c)%n", "logger.kafka.name=kafka",
+							"logger.kafka.level=WARN", "logger.apache.name=org.apache.kafka",
+							"logger.apache.level=WARN", "") + "\n");
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -51,13 +55,13 @@ final class KafkaBroker {
 		if (!Files.exists(dir.resolve("logs/meta.properties"))) {
 			format(dir, properties, config);
 		}
-		ChildProcess broker = ChildProcess.start("kafka", kafkaJvm(config, dir, "kafka.Kafka", properties.toString()), Map.of(),
-				config.logs().resolve("kafka.log"));
+		ChildProcess broker = ChildProcess.start("kafka", kafkaJvm(config, dir, "kafka.Kafka", properties.toString()),
+				Map.of(), config.logs().resolve("kafka.log"));
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 		while (!Ports.answers("127.0.0.1", port, Duration.ofMillis(500))) {
 			if (!broker.isAlive() || System.nanoTime() > deadline) {
-				throw new DevstackException("The Kafka broker did not start; last lines of " + broker.logFile() + ":\n"
-						+ broker.tail(20));
+				throw new DevstackException(
+						"The Kafka broker did not start; last lines of " + broker.logFile() + ":\n" + broker.tail(20));
 			}
 			sleep(200);
 		}
@@ -93,9 +97,9 @@ final class KafkaBroker {
 	}
 
 	/**
-	 * The devstack module's runtime class path (Kafka and its logging), written by its build; the
-	 * launcher's own class path only when run without it. A test JVM's class path would mix in
-	 * other logging bindings.
+	 * The devstack module's runtime class path (Kafka and its logging), written by its
+	 * build; the launcher's own class path only when run without it. A test JVM's class
+	 * path would mix in other logging bindings.
 	 */
 	private static String brokerClasspath(DevstackConfig config) {
 		Path file = config.repository().resolve("devstack/target/classpath.txt");

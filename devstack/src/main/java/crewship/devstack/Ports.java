@@ -33,7 +33,9 @@ final class Ports {
 		}
 	}
 
-	/** @throws DevstackException naming the port and who needs it */
+	/**
+	 * @throws DevstackException naming the port and who needs it
+	 */
 	static void requireFree(int port, String owner) {
 		if (!isFree(port)) {
 			throw new DevstackException("Port " + port + " (" + owner + ") is already in use. Stop whatever holds it "

@@ -11,8 +11,8 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The suite's PostgreSQL server: {@code CREWSHIP_DB_URL} when set, else the one answering on
- * localhost:5432, else embedded binaries under the data directory.
+ * The suite's PostgreSQL server: {@code CREWSHIP_DB_URL} when set, else the one answering
+ * on localhost:5432, else embedded binaries under the data directory.
  */
 final class Postgres implements AutoCloseable {
 

@@ -19,8 +19,9 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 /**
- * The whole suite on one machine: PostgreSQL, a Kafka broker, the per-service databases, and the
- * gateway and seven services each as its own JVM. {@link #close()} stops everything it started.
+ * The whole suite on one machine: PostgreSQL, a Kafka broker, the per-service databases,
+ * and the gateway and seven services each as its own JVM. {@link #close()} stops
+ * everything it started.
  */
 public final class Suite implements AutoCloseable {
 
@@ -61,7 +62,10 @@ public final class Suite implements AutoCloseable {
 		this.log = log;
 	}
 
-	/** Starts everything and returns once every service is ready; on failure stops what it started. */
+	/**
+	 * Starts everything and returns once every service is ready; on failure stops what it
+	 * started.
+	 */
 	public static Suite start(DevstackConfig config, Log log) {
 		Suite suite = new Suite(config, log);
 		try {
@@ -107,7 +111,8 @@ public final class Suite implements AutoCloseable {
 			.filter(jar -> !Files.exists(Path.of(jar)))
 			.toList();
 		if (!missing.isEmpty()) {
-			throw new DevstackException("Not built: " + missing + ". Run ./mvnw -DskipTests package (./crewship-dev does).");
+			throw new DevstackException(
+					"Not built: " + missing + ". Run ./mvnw -DskipTests package (./crewship-dev does).");
 		}
 	}
 
@@ -153,17 +158,22 @@ public final class Suite implements AutoCloseable {
 		Map<String, String> env = new LinkedHashMap<>();
 		env.put("CREWSHIP_GATEWAY_PORT", Integer.toString(this.config.port(GATEWAY.basePort())));
 		env.put("CREWSHIP_GATEWAY_INTERNAL_PORT", Integer.toString(this.config.port(GATEWAY.basePort() + 1)));
-		env.put("CREWSHIP_GATEWAY_SIGNING_KEY_FILE", this.config.dataDir().resolve("secrets/gateway-signing-key.jwk").toString());
+		env.put("CREWSHIP_GATEWAY_SIGNING_KEY_FILE",
+				this.config.dataDir().resolve("secrets/gateway-signing-key.jwk").toString());
 		env.put("CREWSHIP_INTERNAL_TOKEN", internalToken);
 		for (Component service : SERVICES) {
-			String variable = "CREWSHIP_" + service.name().replace("-service", "").replace("credential-vault", "vault")
-				.toUpperCase() + "_URL";
+			String variable = "CREWSHIP_"
+					+ service.name().replace("-service", "").replace("credential-vault", "vault").toUpperCase()
+					+ "_URL";
 			env.put(variable, serviceUrl(service));
 		}
 		return env;
 	}
 
-	/** A secret generated on first start and kept in the data directory, readable only by its owner. */
+	/**
+	 * A secret generated on first start and kept in the data directory, readable only by
+	 * its owner.
+	 */
 	private String secret(String name) {
 		Path file = this.config.dataDir().resolve("secrets").resolve(name);
 		try {
@@ -210,9 +220,9 @@ public final class Suite implements AutoCloseable {
 
 	private boolean isReady(HttpClient http, Component component) {
 		try {
-			HttpResponse<Void> response = http.send(
-					HttpRequest.newBuilder(URI.create(url(component) + "/readyz")).timeout(Duration.ofSeconds(3)).build(),
-					HttpResponse.BodyHandlers.discarding());
+			HttpResponse<Void> response = http.send(HttpRequest.newBuilder(URI.create(url(component) + "/readyz"))
+				.timeout(Duration.ofSeconds(3))
+				.build(), HttpResponse.BodyHandlers.discarding());
 			return response.statusCode() == 200;
 		}
 		catch (IOException ex) {
@@ -248,7 +258,10 @@ public final class Suite implements AutoCloseable {
 		return "http://127.0.0.1:" + this.config.port(GATEWAY.basePort() + 1);
 	}
 
-	/** The table printed once the suite is up: service, URL, pid, log file; and the total memory. */
+	/**
+	 * The table printed once the suite is up: service, URL, pid, log file; and the total
+	 * memory.
+	 */
 	String table() {
 		StringBuilder table = new StringBuilder(String.format("%-26s %-24s %-8s %s%n", "SERVICE", "URL", "PID", "LOG"));
 		long totalKib = 0;
@@ -264,13 +277,16 @@ public final class Suite implements AutoCloseable {
 			totalKib += this.kafka.residentKib();
 		}
 		Long pgPid = this.postgres.pid();
-		table.append(String.format("%-26s %-24s %-8s %s%n", "postgresql", this.postgres.host() + ":" + this.postgres.port(),
-				(pgPid != null) ? pgPid : "-", (pgPid != null) ? this.config.dataDir().resolve("postgres/postgres.log") : "(external)"));
+		table.append(String.format("%-26s %-24s %-8s %s%n", "postgresql",
+				this.postgres.host() + ":" + this.postgres.port(), (pgPid != null) ? pgPid : "-",
+				(pgPid != null) ? this.config.dataDir().resolve("postgres/postgres.log") : "(external)"));
 		table.append(String.format("Resident memory of the JVMs started: %d MiB%n", totalKib / 1024));
 		return table.toString();
 	}
 
-	/** The JVMs of the suite that died after start-up (none while it is being stopped). */
+	/**
+	 * The JVMs of the suite that died after start-up (none while it is being stopped).
+	 */
 	List<String> deadProcesses() {
 		if (this.closed) {
 			return List.of();
@@ -293,11 +309,15 @@ public final class Suite implements AutoCloseable {
 			return;
 		}
 		this.closed = true;
-		this.processes.values().forEach(ChildProcess::requestStop);
-		this.processes.values().forEach(process -> process.awaitStop(20));
+		if (!this.processes.isEmpty()) {
+			this.processes.values().forEach(ChildProcess::requestStop);
+			this.processes.values().forEach(process -> process.awaitStop(20));
+			this.log.step("Services stopped");
+		}
 		if (this.kafka != null) {
 			this.kafka.requestStop();
 			this.kafka.awaitStop(20);
+			this.log.step("Kafka stopped");
 		}
 		if (this.postgres != null) {
 			this.postgres.close();

@@ -39,7 +39,10 @@ class GatewayConfiguration {
 		return new IdentityAssertionSigner(keys.signingKey());
 	}
 
-	/** In the order they are asked; the session, CLI, WebSocket and webhook authenticators join here. */
+	/**
+	 * In the order they are asked; the session, CLI, WebSocket and webhook authenticators
+	 * join here.
+	 */
 	@Bean
 	List<Authenticator> authenticators(GatewayProperties properties) {
 		return List.of(new InternalTokenAuthenticator(properties.internalToken()));
@@ -68,8 +71,9 @@ class GatewayConfiguration {
 	}
 
 	/**
-	 * Every route's breaker: opens when half of the last 20 calls failed, probes again after 10 s;
-	 * a call may take 30 s (long polls and slow provider tests pass through the gateway).
+	 * Every route's breaker: opens when half of the last 20 calls failed, probes again
+	 * after 10 s; a call may take 30 s (long polls and slow provider tests pass through
+	 * the gateway).
 	 */
 	@Bean
 	Customizer<ReactiveResilience4JCircuitBreakerFactory> breakerDefaults() {

@@ -9,9 +9,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 /**
  * The gateway's settings.
  *
- * @param internalPort the internal listener: {@code /api/v1/internal/**} with the internal token, and the JWKS
- * @param internalToken the shared internal token ({@code CREWSHIP_INTERNAL_TOKEN}); empty disables internal calls
- * @param signingKey the identity-assertion signing key as a private EC P-256 JWK (JSON), shared by all replicas
+ * @param internalPort the internal listener: {@code /api/v1/internal/**} with the
+ * internal token, and the JWKS
+ * @param internalToken the shared internal token ({@code CREWSHIP_INTERNAL_TOKEN}); empty
+ * disables internal calls
+ * @param signingKey the identity-assertion signing key as a private EC P-256 JWK (JSON),
+ * shared by all replicas
  * @param signingKeyFile where to read that key from, or keep a generated one (local runs)
  * @param services each service's base URL by name, for routing and {@code /api/health}
  */

@@ -28,8 +28,8 @@ import crewship.platform.testing.TestHttp.Response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The gateway's edge rules, with a stand-in downstream that records what the gateway forwarded
- * (the whole suite behind the gateway is exercised in system-tests).
+ * The gateway's edge rules, with a stand-in downstream that records what the gateway
+ * forwarded (the whole suite behind the gateway is exercised in system-tests).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class GatewayEdgeTests {

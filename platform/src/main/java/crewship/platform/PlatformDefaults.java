@@ -11,11 +11,11 @@ import org.springframework.core.io.support.ResourcePropertySource;
 import org.springframework.util.ClassUtils;
 
 /**
- * Adds the platform's defaults as the lowest-precedence property sources (the JDBC part only where
- * a PostgreSQL driver is present):
- * the settings every service shares (datasource from {@code crewship.db.*}, Kafka producer
- * guarantees, probes, JSON naming), so a service's own {@code application.yml} says only what is
- * its own and can still override any of them.
+ * Adds the platform's defaults as the lowest-precedence property sources (the JDBC part
+ * only where a PostgreSQL driver is present): the settings every service shares
+ * (datasource from {@code crewship.db.*}, Kafka producer guarantees, probes, JSON
+ * naming), so a service's own {@code application.yml} says only what is its own and can
+ * still override any of them.
  */
 public class PlatformDefaults implements EnvironmentPostProcessor {
 
@@ -33,7 +33,8 @@ public class PlatformDefaults implements EnvironmentPostProcessor {
 
 	private static void add(ConfigurableEnvironment environment, String resource) {
 		try {
-			environment.getPropertySources().addLast(new ResourcePropertySource(resource, new ClassPathResource(resource)));
+			environment.getPropertySources()
+				.addLast(new ResourcePropertySource(resource, new ClassPathResource(resource)));
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);

@@ -16,7 +16,10 @@ import crewship.platform.testing.TestInfrastructure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** realtime-service (reactive, no database) keeps the same service contract as the blocking services. */
+/**
+ * realtime-service (reactive, no database) keeps the same service contract as the
+ * blocking services.
+ */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ContextConfiguration(initializers = TestInfrastructure.Initializer.class)
 @Import(TestIdentities.GatewayKeys.class)

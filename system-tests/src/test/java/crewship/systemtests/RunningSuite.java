@@ -16,9 +16,10 @@ import crewship.devstack.Log;
 import crewship.devstack.Suite;
 
 /**
- * The suite under test, started once per test JVM through the devstack launcher exactly as
- * {@code ./crewship-dev} starts it, but beside any suite a developer is running: its own ports
- * (offset, default +1000), its own throw-away databases and data directory, all removed at exit.
+ * The suite under test, started once per test JVM through the devstack launcher exactly
+ * as {@code ./crewship-dev} starts it, but beside any suite a developer is running: its
+ * own ports (offset, default +1000), its own throw-away databases and data directory, all
+ * removed at exit.
  */
 final class RunningSuite {
 
@@ -61,7 +62,10 @@ final class RunningSuite {
 		}
 	}
 
-	/** Stops the suite when the test run ends, before the JVM exits (Surefire kills a slow exit). */
+	/**
+	 * Stops the suite when the test run ends, before the JVM exits (Surefire kills a slow
+	 * exit).
+	 */
 	public static class StopAtEnd implements LauncherSessionListener {
 
 		@Override

@@ -81,7 +81,8 @@ class SuiteFoundationSystemTests {
 					.expirationTime(new java.util.Date(System.currentTimeMillis() + 30_000))
 					.build());
 		forged.sign(new ECDSASigner(forgerKey));
-		// Were the forged header passed on, the service would refuse it (401); the gateway replaces it.
+		// Were the forged header passed on, the service would refuse it (401); the
+		// gateway replaces it.
 		HttpResponse<String> response = get(suite.gatewayUrl() + "/api/v1/no-such-thing", "X-Crewship-Identity",
 				forged.serialize());
 		assertProblem(response, 404);
@@ -103,8 +104,8 @@ class SuiteFoundationSystemTests {
 
 	static void assertProblem(HttpResponse<String> response, int status) {
 		assertThat(response.statusCode()).as(response.body()).isEqualTo(status);
-		assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-				type -> assertThat(type).startsWith("application/problem+json"));
+		assertThat(response.headers().firstValue("Content-Type"))
+			.hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
 		assertThat(json.readTree(response.body()).get("status").asInt()).isEqualTo(status);
 	}
 

@@ -2,7 +2,10 @@ package crewship.webhook;
 
 import crewship.platform.testing.ServiceContractTests;
 
-/** webhook-service boots against real PostgreSQL and Kafka and keeps the suite's service contract. */
+/**
+ * webhook-service boots against real PostgreSQL and Kafka and keeps the suite's service
+ * contract.
+ */
 class WebhookServiceTests extends ServiceContractTests {
 
 }

@@ -24,12 +24,14 @@ import crewship.platform.web.reactive.ReactiveProblems;
 /**
  * The edge of the suite. For every request it
  * <ol>
- * <li>keeps each listener to its own paths: {@code /api/v1/internal/**} only on the internal
- * listener, everything else only on the public one;</li>
- * <li>drops any client-sent {@code X-Crewship-Identity} and {@code X-Internal-Token};</li>
- * <li>lets exactly one authenticator decide who is calling (anonymous when none recognises a
- * credential, 401 when a presented credential is invalid);</li>
- * <li>forwards a freshly signed identity assertion, the only identity services trust.</li>
+ * <li>keeps each listener to its own paths: {@code /api/v1/internal/**} only on the
+ * internal listener, everything else only on the public one;</li>
+ * <li>drops any client-sent {@code X-Crewship-Identity} and
+ * {@code X-Internal-Token};</li>
+ * <li>lets exactly one authenticator decide who is calling (anonymous when none
+ * recognises a credential, 401 when a presented credential is invalid);</li>
+ * <li>forwards a freshly signed identity assertion, the only identity services
+ * trust.</li>
  * </ol>
  */
 public class EdgeIdentityFilter implements WebFilter, Ordered {
@@ -38,7 +40,10 @@ public class EdgeIdentityFilter implements WebFilter, Ordered {
 
 	static final String JWKS_PATH = "/api/v1/internal/jwks";
 
-	/** The path the client asked for, kept for answers produced after a forward (fallbacks). */
+	/**
+	 * The path the client asked for, kept for answers produced after a forward
+	 * (fallbacks).
+	 */
 	static final String ORIGINAL_PATH = EdgeIdentityFilter.class.getName() + ".originalPath";
 
 	private final int internalPort;
@@ -72,7 +77,8 @@ public class EdgeIdentityFilter implements WebFilter, Ordered {
 		}
 		if (listener == Listener.INTERNAL
 				&& exchange.getRequest().getHeaders().getFirst(InternalProperties.TOKEN_HEADER) == null) {
-			return ReactiveProblems.write(exchange, HttpStatus.UNAUTHORIZED, "The internal listener requires X-Internal-Token");
+			return ReactiveProblems.write(exchange, HttpStatus.UNAUTHORIZED,
+					"The internal listener requires X-Internal-Token");
 		}
 		return Flux.fromIterable(this.authenticators)
 			.concatMap(authenticator -> authenticator.authenticate(exchange, listener))

@@ -10,8 +10,8 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * Where a route's circuit breaker forwards when its service fails or times out: a 503 that names
- * the service and says when to retry.
+ * Where a route's circuit breaker forwards when its service fails or times out: a 503
+ * that names the service and says when to retry.
  */
 public class Fallbacks {
 

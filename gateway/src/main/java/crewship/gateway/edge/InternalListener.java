@@ -6,8 +6,8 @@ import org.springframework.context.SmartLifecycle;
 import org.springframework.http.server.reactive.HttpHandler;
 
 /**
- * The second listener (8081) for sidecars and service-to-service calls. It serves the same
- * application; {@link EdgeIdentityFilter} tells the listeners apart by local port.
+ * The second listener (8081) for sidecars and service-to-service calls. It serves the
+ * same application; {@link EdgeIdentityFilter} tells the listeners apart by local port.
  */
 public class InternalListener implements SmartLifecycle {
 

@@ -13,9 +13,9 @@ import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
- * {@code GET /api/health}: the gateway is up (200, {@code "status":"ok"}) and, for information,
- * whether each service's readiness probe answers UP. A service that is down does not turn the
- * answer into an error.
+ * {@code GET /api/health}: the gateway is up (200, {@code "status":"ok"}) and, for
+ * information, whether each service's readiness probe answers UP. A service that is down
+ * does not turn the answer into an error.
  */
 public class SuiteHealth {
 

@@ -7,15 +7,16 @@ import org.springframework.web.server.ServerWebExchange;
 import crewship.platform.identity.IdentityAssertion;
 
 /**
- * One way a client proves who it is (session cookie, CLI token, WebSocket token, internal token,
- * webhook signature). The gateway asks each in turn; the first that recognises its credential
- * decides.
+ * One way a client proves who it is (session cookie, CLI token, WebSocket token, internal
+ * token, webhook signature). The gateway asks each in turn; the first that recognises its
+ * credential decides.
  */
 public interface Authenticator {
 
 	/**
-	 * @return empty when the request carries no credential of this kind; the caller when it is
-	 * valid; an error ({@link AuthenticationException}) when it carries one that is not
+	 * @return empty when the request carries no credential of this kind; the caller when
+	 * it is valid; an error ({@link AuthenticationException}) when it carries one that is
+	 * not
 	 */
 	Mono<IdentityAssertion> authenticate(ServerWebExchange exchange, Listener listener);
 
@@ -26,7 +27,9 @@ public interface Authenticator {
 
 	}
 
-	/** A credential was presented and is not valid: 401, never a fallback to anonymous. */
+	/**
+	 * A credential was presented and is not valid: 401, never a fallback to anonymous.
+	 */
 	class AuthenticationException extends RuntimeException {
 
 		public AuthenticationException(String message) {

@@ -21,9 +21,10 @@ import org.slf4j.LoggerFactory;
 import crewship.gateway.GatewayProperties;
 
 /**
- * The key that signs identity assertions. Every replica must hold the same key (services verify
- * against whichever replica serves the JWKS), so it comes from {@code CREWSHIP_GATEWAY_SIGNING_KEY}
- * or a key file; a local run without either generates one into the key file and reuses it.
+ * The key that signs identity assertions. Every replica must hold the same key (services
+ * verify against whichever replica serves the JWKS), so it comes from
+ * {@code CREWSHIP_GATEWAY_SIGNING_KEY} or a key file; a local run without either
+ * generates one into the key file and reuses it.
  */
 public final class GatewayKeys {
 

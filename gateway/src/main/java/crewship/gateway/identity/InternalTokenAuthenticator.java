@@ -12,8 +12,9 @@ import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.internal.InternalProperties;
 
 /**
- * {@code X-Internal-Token}: only on the internal listener and only for {@code /api/v1/internal/**}
- * (the edge filter enforces both before authenticators run); compared in constant time.
+ * {@code X-Internal-Token}: only on the internal listener and only for
+ * {@code /api/v1/internal/**} (the edge filter enforces both before authenticators run);
+ * compared in constant time.
  */
 public class InternalTokenAuthenticator implements Authenticator {
 
@@ -29,8 +30,7 @@ public class InternalTokenAuthenticator implements Authenticator {
 		if (listener != Listener.INTERNAL || presented == null) {
 			return Mono.empty();
 		}
-		if (this.token.length == 0
-				|| !MessageDigest.isEqual(this.token, presented.getBytes(StandardCharsets.UTF_8))) {
+		if (this.token.length == 0 || !MessageDigest.isEqual(this.token, presented.getBytes(StandardCharsets.UTF_8))) {
 			return Mono.error(new AuthenticationException("Invalid internal token"));
 		}
 		return Mono.just(new IdentityAssertion("internal", AuthMethod.INTERNAL, null, null));

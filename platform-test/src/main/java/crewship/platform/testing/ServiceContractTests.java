@@ -13,9 +13,9 @@ import crewship.platform.testing.TestHttp.Response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * What every service promises the suite, run by each service against its own application: it
- * boots on its own migrated database, its probes answer, it refuses requests that skipped the
- * gateway, and an unknown path is its own problem+json 404.
+ * What every service promises the suite, run by each service against its own application:
+ * it boots on its own migrated database, its probes answer, it refuses requests that
+ * skipped the gateway, and an unknown path is its own problem+json 404.
  */
 @ServiceTest
 public abstract class ServiceContractTests {

@@ -13,8 +13,8 @@ import org.springframework.test.context.ContextConfiguration;
 
 /**
  * A service's full test: the whole application on a random port against the shared real
- * PostgreSQL database and Kafka broker, trusting {@link TestIdentities}. Every class with the same
- * annotation and no extra configuration shares one Spring context.
+ * PostgreSQL database and Kafka broker, trusting {@link TestIdentities}. Every class with
+ * the same annotation and no extra configuration shares one Spring context.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -13,8 +13,8 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * A plain HTTP client for tests that talk to a running server the way a user's client does:
- * real sockets, raw status, headers and body.
+ * A plain HTTP client for tests that talk to a running server the way a user's client
+ * does: real sockets, raw status, headers and body.
  */
 public final class TestHttp {
 
@@ -52,8 +52,8 @@ public final class TestHttp {
 	public Response send(String method, String path, String contentType, String body, String... headers) {
 		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(this.baseUrl + path))
 			.timeout(Duration.ofSeconds(30))
-			.method(method, (body != null) ? HttpRequest.BodyPublishers.ofString(body)
-					: HttpRequest.BodyPublishers.noBody());
+			.method(method,
+					(body != null) ? HttpRequest.BodyPublishers.ofString(body) : HttpRequest.BodyPublishers.noBody());
 		if (contentType != null) {
 			request.header("Content-Type", contentType);
 		}

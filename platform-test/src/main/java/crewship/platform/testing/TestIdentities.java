@@ -17,8 +17,8 @@ import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.identity.IdentityAssertionSigner;
 
 /**
- * Stands in for the gateway's signing key in service tests: the service under test trusts this
- * key, and tests mint assertions with it exactly as the gateway would.
+ * Stands in for the gateway's signing key in service tests: the service under test trusts
+ * this key, and tests mint assertions with it exactly as the gateway would.
  */
 public final class TestIdentities {
 

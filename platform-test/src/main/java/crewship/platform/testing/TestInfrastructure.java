@@ -25,12 +25,12 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 import org.springframework.util.ClassUtils;
 
 /**
- * The real PostgreSQL and the real Kafka broker of a test JVM, started once and shared by every
- * Spring context in it. One switch, {@code crewship.test.infra} (system property) or
- * {@code CREWSHIP_TEST_INFRA}: {@code testcontainers}, {@code local}, or {@code auto} (the default:
- * Testcontainers when a Docker engine answers, else local). Local means a fresh database on the
- * machine's PostgreSQL ({@code CREWSHIP_TEST_DB_URL}, default {@code 127.0.0.1:5432}), dropped when
- * the JVM exits, and one in-process KRaft broker.
+ * The real PostgreSQL and the real Kafka broker of a test JVM, started once and shared by
+ * every Spring context in it. One switch, {@code crewship.test.infra} (system property)
+ * or {@code CREWSHIP_TEST_INFRA}: {@code testcontainers}, {@code local}, or {@code auto}
+ * (the default: Testcontainers when a Docker engine answers, else local). Local means a
+ * fresh database on the machine's PostgreSQL ({@code CREWSHIP_TEST_DB_URL}, default
+ * {@code 127.0.0.1:5432}), dropped when the JVM exits, and one in-process KRaft broker.
  */
 public final class TestInfrastructure {
 
@@ -65,7 +65,8 @@ public final class TestInfrastructure {
 	}
 
 	private static boolean useTestcontainers() {
-		String mode = System.getProperty("crewship.test.infra", System.getenv().getOrDefault("CREWSHIP_TEST_INFRA", "auto"))
+		String mode = System
+			.getProperty("crewship.test.infra", System.getenv().getOrDefault("CREWSHIP_TEST_INFRA", "auto"))
 			.toLowerCase(Locale.ROOT);
 		return switch (mode) {
 			case "testcontainers" -> true;
@@ -100,7 +101,8 @@ public final class TestInfrastructure {
 	}
 
 	private static Database createLocalDatabase() {
-		String serverUrl = System.getenv().getOrDefault("CREWSHIP_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
+		String serverUrl = System.getenv()
+			.getOrDefault("CREWSHIP_TEST_DB_URL", "jdbc:postgresql://127.0.0.1:5432/postgres");
 		String user = System.getenv().getOrDefault("CREWSHIP_TEST_DB_USER", "postgres");
 		String password = System.getenv().getOrDefault("CREWSHIP_TEST_DB_PASSWORD", "");
 		long pid = ProcessHandle.current().pid();
@@ -111,8 +113,8 @@ public final class TestInfrastructure {
 			statement.execute("create database " + name);
 		}
 		catch (SQLException ex) {
-			throw new IllegalStateException("Tests need PostgreSQL at " + serverUrl + " (set CREWSHIP_TEST_DB_URL): "
-					+ ex.getMessage(), ex);
+			throw new IllegalStateException(
+					"Tests need PostgreSQL at " + serverUrl + " (set CREWSHIP_TEST_DB_URL): " + ex.getMessage(), ex);
 		}
 		Runtime.getRuntime()
 			.addShutdownHook(new Thread(() -> drop(serverUrl, user, password, name), "test-database-drop"));
@@ -133,8 +135,8 @@ public final class TestInfrastructure {
 	/** Databases of test JVMs that died before they could drop their own. */
 	private static void dropLeftovers(Statement statement) throws SQLException {
 		List<String> stale = new ArrayList<>();
-		try (ResultSet rs = statement.executeQuery(
-				"select datname from pg_database where datname like '" + DB_PREFIX + "%'")) {
+		try (ResultSet rs = statement
+			.executeQuery("select datname from pg_database where datname like '" + DB_PREFIX + "%'")) {
 			while (rs.next()) {
 				String name = rs.getString(1);
 				String[] parts = name.substring(DB_PREFIX.length()).split("_");

@@ -19,8 +19,8 @@ public final class TestKafka {
 	}
 
 	/**
-	 * Reads the topic from its beginning until {@code done} holds for what was read or the timeout
-	 * passes. @return every record read
+	 * Reads the topic from its beginning until {@code done} holds for what was read or
+	 * the timeout passes. @return every record read
 	 */
 	public static List<ConsumerRecord<String, String>> readUntil(String topic,
 			Predicate<List<ConsumerRecord<String, String>>> done, Duration timeout) {

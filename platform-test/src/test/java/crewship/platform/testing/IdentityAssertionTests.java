@@ -29,7 +29,8 @@ class IdentityAssertionTests {
 	@Test
 	void missingAssertionIs401() {
 		assertProblem(this.http.get("/api/v1/whoami"), 401, "/api/v1/whoami");
-		// even an unknown path: the service reveals nothing to a caller that skipped the gateway
+		// even an unknown path: the service reveals nothing to a caller that skipped the
+		// gateway
 		assertProblem(this.http.get("/api/v1/nothing-here"), 401, "/api/v1/nothing-here");
 	}
 

@@ -27,9 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * A membership the replica has not seen yet is asked of auth-service once (read-your-writes),
- * then answered from the replica. The stand-in answers auth-service's internal contract as the
- * gateway's internal listener would relay it.
+ * A membership the replica has not seen yet is asked of auth-service once
+ * (read-your-writes), then answered from the replica. The stand-in answers auth-service's
+ * internal contract as the gateway's internal listener would relay it.
  */
 @ServiceTest
 class MembershipLookupTests {
@@ -64,7 +64,9 @@ class MembershipLookupTests {
 			exchange.close();
 		});
 		this.auth.start();
-		RestClient client = this.restClients.clone().baseUrl("http://127.0.0.1:" + this.auth.getAddress().getPort()).build();
+		RestClient client = this.restClients.clone()
+			.baseUrl("http://127.0.0.1:" + this.auth.getAddress().getPort())
+			.build();
 		this.access = new WorkspaceAccess(this.replica, new MembershipLookup(client));
 	}
 
@@ -84,8 +86,8 @@ class MembershipLookupTests {
 		assertThat(this.access.require(caller, workspace, Action.READ)).isEqualTo(WorkspaceRole.MANAGER);
 		assertThat(this.lookups).hasValue(1);
 		assertThat(this.replica.find(workspace, user).orElseThrow().version()).isEqualTo(4);
-		assertThatThrownBy(() -> this.access.require(caller, workspace, Action.MANAGE))
-			.isInstanceOfSatisfying(ProblemException.class, ex -> assertThat(ex.getStatusCode().value()).isEqualTo(403));
+		assertThatThrownBy(() -> this.access.require(caller, workspace, Action.MANAGE)).isInstanceOfSatisfying(
+				ProblemException.class, ex -> assertThat(ex.getStatusCode().value()).isEqualTo(403));
 	}
 
 	@Test
@@ -93,8 +95,8 @@ class MembershipLookupTests {
 		this.status = 404;
 		this.answer = null;
 		IdentityAssertion caller = new IdentityAssertion(Cuid.next(), AuthMethod.CLI, "t", null);
-		assertThatThrownBy(() -> this.access.require(caller, Cuid.next(), Action.READ))
-			.isInstanceOfSatisfying(ProblemException.class, ex -> assertThat(ex.getStatusCode().value()).isEqualTo(404));
+		assertThatThrownBy(() -> this.access.require(caller, Cuid.next(), Action.READ)).isInstanceOfSatisfying(
+				ProblemException.class, ex -> assertThat(ex.getStatusCode().value()).isEqualTo(404));
 	}
 
 	@Test
@@ -102,8 +104,8 @@ class MembershipLookupTests {
 		this.status = 500;
 		this.answer = "{}";
 		IdentityAssertion caller = new IdentityAssertion(Cuid.next(), AuthMethod.SESSION, "s", null);
-		assertThatThrownBy(() -> this.access.require(caller, Cuid.next(), Action.READ))
-			.isInstanceOfSatisfying(ProblemException.class, ex -> assertThat(ex.getStatusCode().value()).isEqualTo(503));
+		assertThatThrownBy(() -> this.access.require(caller, Cuid.next(), Action.READ)).isInstanceOfSatisfying(
+				ProblemException.class, ex -> assertThat(ex.getStatusCode().value()).isEqualTo(503));
 	}
 
 }

@@ -20,7 +20,9 @@ import crewship.platform.membership.WorkspaceRole;
 import static crewship.platform.testing.ProblemDetailsTests.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Roles come from the replica fed by crewship.memberships.v1, and RBAC answers from them. */
+/**
+ * Roles come from the replica fed by crewship.memberships.v1, and RBAC answers from them.
+ */
 @ServiceTest
 class MembershipReplicaTests {
 
@@ -37,9 +39,10 @@ class MembershipReplicaTests {
 	PlatformTransactionManager transactionManager;
 
 	private void publish(Membership membership) {
-		new TransactionTemplate(this.transactionManager).executeWithoutResult(status -> this.events.publishTo(
-				Topics.MEMBERSHIPS, Membership.key(membership.workspaceId(), membership.userId()), Membership.CHANGED,
-				membership.workspaceId(), membership.userId(), "auth", membership));
+		new TransactionTemplate(this.transactionManager)
+			.executeWithoutResult(status -> this.events.publishTo(Topics.MEMBERSHIPS,
+					Membership.key(membership.workspaceId(), membership.userId()), Membership.CHANGED,
+					membership.workspaceId(), membership.userId(), "auth", membership));
 	}
 
 	private WorkspaceRole awaitRole(String workspace, String user, WorkspaceRole expected) throws InterruptedException {

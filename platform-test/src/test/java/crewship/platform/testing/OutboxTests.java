@@ -27,7 +27,10 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** Events reach Kafka once, in order, after the transaction that caused them, whatever the broker did. */
+/**
+ * Events reach Kafka once, in order, after the transaction that caused them, whatever the
+ * broker did.
+ */
 @ServiceTest
 class OutboxTests {
 
@@ -68,8 +71,9 @@ class OutboxTests {
 	@Test
 	void committedEventIsPublishedOnceWithTheEnvelope() {
 		String subject = Cuid.next();
-		String id = tx().execute(status -> this.events
-			.publish("widget.created", "ws-1", subject, "user-1", Map.of("slug", "alpha")).id());
+		String id = tx()
+			.execute(status -> this.events.publish("widget.created", "ws-1", subject, "user-1", Map.of("slug", "alpha"))
+				.id());
 		List<ConsumerRecord<String, String>> records = TestKafka.readUntil(TOPIC,
 				read -> read.stream().anyMatch(r -> subject.equals(r.key())), Duration.ofSeconds(20));
 		var record = records.stream().filter(r -> subject.equals(r.key())).toList();
@@ -111,13 +115,14 @@ class OutboxTests {
 			String subject = Cuid.next();
 			for (int i = 0; i < 5; i++) {
 				int n = i;
-				tx().executeWithoutResult(status -> this.events.publish("widget.updated", "ws-1", subject, "u",
-						Map.of("n", n)));
+				tx().executeWithoutResult(
+						status -> this.events.publish("widget.updated", "ws-1", subject, "u", Map.of("n", n)));
 			}
 			OutboxRelay unreachable = relayTo("127.0.0.1:1");
 			assertThatThrownBy(unreachable::relayBatch).hasMessageContaining("Kafka");
 			assertThat(pendingFor(subject)).isEqualTo(5);
-			this.relay.start(); // the broker is back (as is a restarted service): the rows are the queue
+			this.relay.start(); // the broker is back (as is a restarted service): the
+								// rows are the queue
 			List<String> ids = eventIdsFor(subject, 5);
 			assertThat(ids).hasSize(5).doesNotHaveDuplicates();
 			assertThat(TestKafka.readUntil(TOPIC, read -> false, Duration.ofSeconds(2)))
@@ -139,8 +144,8 @@ class OutboxTests {
 			int count = 300;
 			for (int i = 0; i < count; i++) {
 				int n = i;
-				tx().executeWithoutResult(status -> this.events.publish("widget.updated", "ws-1", subject, "u",
-						Map.of("n", n)));
+				tx().executeWithoutResult(
+						status -> this.events.publish("widget.updated", "ws-1", subject, "u", Map.of("n", n)));
 			}
 			String brokers = TestInfrastructure.kafkaBootstrapServers();
 			List<OutboxRelay> replicas = IntStream.range(0, 3).mapToObj(i -> relayTo(brokers)).toList();
@@ -152,7 +157,8 @@ class OutboxTests {
 			CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get();
 			assertThat(pendingFor(subject)).isZero();
 			List<ConsumerRecord<String, String>> records = TestKafka.readUntil(TOPIC,
-					read -> read.stream().filter(r -> subject.equals(r.key())).count() >= count, Duration.ofSeconds(20));
+					read -> read.stream().filter(r -> subject.equals(r.key())).count() >= count,
+					Duration.ofSeconds(20));
 			List<Integer> order = records.stream()
 				.filter(r -> subject.equals(r.key()))
 				.map(r -> this.json.readTree(r.value()).get("data").get("n").asInt())

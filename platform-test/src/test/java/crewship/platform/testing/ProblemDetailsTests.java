@@ -16,7 +16,10 @@ import crewship.platform.testing.TestHttp.Response;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Every failure a client can cause answers application/problem+json with the right status. */
+/**
+ * Every failure a client can cause answers application/problem+json with the right
+ * status.
+ */
 @ServiceTest
 class ProblemDetailsTests {
 

@@ -41,7 +41,8 @@ class SoftDeleteTests {
 			.extracting(Widget::getId)
 			.isEqualTo(second.getId());
 		assertThat(this.jdbc.queryForObject("select count(*) from widget where workspace_id = ?", Integer.class,
-				workspace)).isEqualTo(2);
+				workspace))
+			.isEqualTo(2);
 	}
 
 }

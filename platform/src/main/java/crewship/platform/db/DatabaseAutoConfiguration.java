@@ -8,7 +8,10 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 
-/** Creates a missing service database and runs the platform migrations before the service's own. */
+/**
+ * Creates a missing service database and runs the platform migrations before the
+ * service's own.
+ */
 @AutoConfiguration(before = DataSourceAutoConfiguration.class)
 @ConditionalOnClass({ Flyway.class, com.zaxxer.hikari.HikariDataSource.class })
 public class DatabaseAutoConfiguration {

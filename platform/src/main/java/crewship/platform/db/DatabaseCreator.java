@@ -9,7 +9,6 @@ import java.sql.Statement;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-
 import com.zaxxer.hikari.HikariDataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,8 +16,8 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 
 /**
- * Creates the service's own database on first start (local runs and tests), before anything
- * connects to it. Deployments that pre-create databases turn it off with
+ * Creates the service's own database on first start (local runs and tests), before
+ * anything connects to it. Deployments that pre-create databases turn it off with
  * {@code crewship.db.create-if-missing=false}.
  */
 public class DatabaseCreator implements BeanPostProcessor {
@@ -58,11 +57,11 @@ public class DatabaseCreator implements BeanPostProcessor {
 			}
 		}
 		catch (SQLException ex) {
-			if (!DUPLICATE_DATABASE.equals(ex.getSQLState())) { // another replica created it first
+			if (!DUPLICATE_DATABASE.equals(ex.getSQLState())) { // another replica created
+																// it first
 				log.warn("Could not make sure database {} exists: {}", database, ex.getMessage());
 			}
 		}
 	}
-
 
 }

@@ -6,8 +6,9 @@ import org.springframework.boot.flyway.autoconfigure.FlywayMigrationStrategy;
 
 /**
  * Migrates the platform's tables (outbox, processed events, membership replica) from
- * {@code db/platform} with their own history table, then the service's own {@code db/migration}.
- * Two histories let platform and service number their migrations independently.
+ * {@code db/platform} with their own history table, then the service's own
+ * {@code db/migration}. Two histories let platform and service number their migrations
+ * independently.
  */
 public class PlatformMigrations implements FlywayMigrationStrategy {
 

@@ -11,9 +11,9 @@ import crewship.platform.ids.Timestamps;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The transactional outbox: an event is written to {@code platform_outbox} in the same database
- * transaction as the state change it describes, and {@link OutboxRelay} later puts it on Kafka.
- * Publishing outside a transaction is a programming error.
+ * The transactional outbox: an event is written to {@code platform_outbox} in the same
+ * database transaction as the state change it describes, and {@link OutboxRelay} later
+ * puts it on Kafka. Publishing outside a transaction is a programming error.
  */
 public class DomainEvents {
 

@@ -18,11 +18,13 @@ import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The outbox and its relay, and idempotent consumption, for every service with a database.
- * {@code crewship.events.producer} names the service's domain topic ({@code crewship.<producer>.v1}).
+ * The outbox and its relay, and idempotent consumption, for every service with a
+ * database. {@code crewship.events.producer} names the service's domain topic
+ * ({@code crewship.<producer>.v1}).
  */
-@AutoConfiguration(after = { JdbcTemplateAutoConfiguration.class, KafkaAutoConfiguration.class,
-		TransactionAutoConfiguration.class },
+@AutoConfiguration(
+		after = { JdbcTemplateAutoConfiguration.class, KafkaAutoConfiguration.class,
+				TransactionAutoConfiguration.class },
 		afterName = "org.springframework.boot.hibernate.autoconfigure.HibernateJpaAutoConfiguration")
 @ConditionalOnClass(JdbcTemplate.class)
 @ConditionalOnBean({ JdbcTemplate.class, KafkaTemplate.class, PlatformTransactionManager.class })
@@ -30,8 +32,7 @@ public class EventsAutoConfiguration {
 
 	@Bean
 	OutboxRelay outboxRelay(JdbcTemplate jdbc, PlatformTransactionManager transactionManager,
-			KafkaTemplate<String, String> kafka,
-			@Value("${crewship.outbox.poll-interval:250ms}") Duration pollInterval,
+			KafkaTemplate<String, String> kafka, @Value("${crewship.outbox.poll-interval:250ms}") Duration pollInterval,
 			@Value("${crewship.outbox.batch-size:200}") int batchSize,
 			@Value("${crewship.outbox.send-timeout:15s}") Duration sendTimeout) {
 		return new OutboxRelay(jdbc, new TransactionTemplate(transactionManager), kafka,

@@ -20,22 +20,27 @@ import org.springframework.kafka.support.SendResult;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Moves outbox rows to Kafka, oldest first, and deletes them once the broker has acknowledged them
- * (all in-sync replicas, idempotent producer).
+ * Moves outbox rows to Kafka, oldest first, and deletes them once the broker has
+ * acknowledged them (all in-sync replicas, idempotent producer).
  * <ul>
- * <li>One relay at a time across all replicas of a service: each batch runs under a transaction-scoped
- * PostgreSQL advisory lock, so a record is published once per replica set and in commit order.</li>
- * <li>A broker outage rolls the batch back: the rows stay and are retried with backoff; nothing is
- * lost across restarts because the rows are the queue.</li>
+ * <li>One relay at a time across all replicas of a service: each batch runs under a
+ * transaction-scoped PostgreSQL advisory lock, so a record is published once per replica
+ * set and in commit order.</li>
+ * <li>A broker outage rolls the batch back: the rows stay and are retried with backoff;
+ * nothing is lost across restarts because the rows are the queue.</li>
  * <li>A crash between the broker's ack and the commit republishes the batch: delivery is
- * at-least-once, so consumers are idempotent (they record the event ids they applied).</li>
+ * at-least-once, so consumers are idempotent (they record the event ids they
+ * applied).</li>
  * </ul>
  */
 public class OutboxRelay implements SmartLifecycle {
 
 	private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
 
-	/** Advisory-lock key shared by every replica of a service (the service has its own database). */
+	/**
+	 * Advisory-lock key shared by every replica of a service (the service has its own
+	 * database).
+	 */
 	private static final long LOCK_KEY = 0x6372657773686970L;
 
 	private final JdbcTemplate jdbc;
@@ -66,7 +71,10 @@ public class OutboxRelay implements SmartLifecycle {
 		this.settings = settings;
 	}
 
-	/** Relay tuning: how often to poll, how many rows per batch, how long to wait for the broker. */
+	/**
+	 * Relay tuning: how often to poll, how many rows per batch, how long to wait for the
+	 * broker.
+	 */
 	public record Settings(Duration pollInterval, int batchSize, Duration sendTimeout, Duration maxBackoff) {
 	}
 
@@ -86,16 +94,15 @@ public class OutboxRelay implements SmartLifecycle {
 			this.backoff = Duration.ZERO;
 		}
 		catch (RuntimeException ex) {
-			Duration next = this.backoff.isZero() ? this.settings.pollInterval()
-					: this.backoff.multipliedBy(2);
+			Duration next = this.backoff.isZero() ? this.settings.pollInterval() : this.backoff.multipliedBy(2);
 			this.backoff = (next.compareTo(this.settings.maxBackoff()) > 0) ? this.settings.maxBackoff() : next;
 			log.warn("Outbox relay could not publish (retrying in {}): {}", this.backoff, ex.getMessage());
 		}
 	}
 
 	/**
-	 * Publishes one batch. @return how many rows were published (0 when another replica holds the
-	 * lock or the outbox is empty)
+	 * Publishes one batch. @return how many rows were published (0 when another replica
+	 * holds the lock or the outbox is empty)
 	 */
 	public int relayBatch() {
 		Integer published = this.transactions.execute(status -> {
@@ -150,8 +157,8 @@ public class OutboxRelay implements SmartLifecycle {
 	public void start() {
 		this.running = true;
 		this.worker = Executors.newSingleThreadExecutor(Thread.ofPlatform().name("outbox-relay").daemon().factory());
-		this.scheduler = Executors.newSingleThreadScheduledExecutor(
-				Thread.ofPlatform().name("outbox-relay-timer").daemon().factory());
+		this.scheduler = Executors
+			.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("outbox-relay-timer").daemon().factory());
 		long period = this.settings.pollInterval().toMillis();
 		this.scheduler.scheduleWithFixedDelay(this::tick, period, period, TimeUnit.MILLISECONDS);
 	}

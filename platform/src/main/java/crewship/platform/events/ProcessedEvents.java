@@ -5,8 +5,8 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
- * Idempotent consumption: a consumer records each event id it applies, in the same transaction
- * as the effect, and skips an id it has seen.
+ * Idempotent consumption: a consumer records each event id it applies, in the same
+ * transaction as the effect, and skips an id it has seen.
  */
 public class ProcessedEvents {
 
@@ -16,7 +16,9 @@ public class ProcessedEvents {
 		this.jdbc = jdbc;
 	}
 
-	/** @return true the first time this consumer sees the event, false for a redelivery */
+	/**
+	 * @return true the first time this consumer sees the event, false for a redelivery
+	 */
 	@Transactional(propagation = Propagation.MANDATORY)
 	public boolean markApplied(String consumer, String eventId) {
 		return this.jdbc.update(

@@ -3,7 +3,10 @@ package crewship.platform.events;
 /** The Kafka topics of ARCHITECTURE.md. */
 public final class Topics {
 
-	/** Compacted; key {@code workspaceId:userId}; the source of every service's membership replica. */
+	/**
+	 * Compacted; key {@code workspaceId:userId}; the source of every service's membership
+	 * replica.
+	 */
 	public static final String MEMBERSHIPS = "crewship.memberships.v1";
 
 	/** Every service's audit records; auth-service stores them. */

@@ -2,7 +2,10 @@ package crewship.platform.identity;
 
 import java.util.Arrays;
 
-/** How the gateway authenticated the caller; {@code ANONYMOUS} means it found no credential. */
+/**
+ * How the gateway authenticated the caller; {@code ANONYMOUS} means it found no
+ * credential.
+ */
 public enum AuthMethod {
 
 	SESSION("session"), CLI("cli"), WS("ws"), INTERNAL("internal"), WEBHOOK("webhook"), ANONYMOUS("anonymous");

@@ -1,9 +1,10 @@
 package crewship.platform.identity;
 
 /**
- * Who the gateway says is calling: the caller ({@code sub}), how it authenticated, the session or
- * token id it used, and for webhooks the target. Every request a service serves carries one, signed
- * by the gateway in {@value #HEADER}; a request without a valid one never reaches a handler.
+ * Who the gateway says is calling: the caller ({@code sub}), how it authenticated, the
+ * session or token id it used, and for webhooks the target. Every request a service
+ * serves carries one, signed by the gateway in {@value #HEADER}; a request without a
+ * valid one never reaches a handler.
  */
 public record IdentityAssertion(String subject, AuthMethod method, String credentialId, String target) {
 

@@ -1,8 +1,6 @@
 package crewship.platform.identity;
 
 import java.io.IOException;
-import java.util.Set;
-
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -17,17 +15,14 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * Refuses (401) every request that does not carry a valid gateway-signed identity assertion,
- * probes aside, so a service port reached directly grants nothing.
+ * Refuses (401) every request that does not carry a valid gateway-signed identity
+ * assertion, probes aside, so a service port reached directly grants nothing.
  */
 public class IdentityAssertionFilter extends OncePerRequestFilter {
 
 	static final String ATTRIBUTE = IdentityAssertion.class.getName();
 
 	private static final Logger log = LoggerFactory.getLogger(IdentityAssertionFilter.class);
-
-	private static final Set<String> OPEN_PATHS = Set.of("/livez", "/readyz", "/actuator/health",
-			"/actuator/health/liveness", "/actuator/health/readiness");
 
 	private final IdentityAssertionVerifier verifier;
 
@@ -40,7 +35,7 @@ public class IdentityAssertionFilter extends OncePerRequestFilter {
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return OPEN_PATHS.contains(request.getRequestURI());
+		return ProbePaths.isProbe(request.getRequestURI());
 	}
 
 	@Override
@@ -48,8 +43,7 @@ public class IdentityAssertionFilter extends OncePerRequestFilter {
 			throws ServletException, IOException {
 		String token = request.getHeader(IdentityAssertion.HEADER);
 		if (token == null || token.isBlank()) {
-			this.problems.write(request, response, HttpStatus.UNAUTHORIZED,
-					"Requests must come through the gateway");
+			this.problems.write(request, response, HttpStatus.UNAUTHORIZED, "Requests must come through the gateway");
 			return;
 		}
 		IdentityAssertion identity;

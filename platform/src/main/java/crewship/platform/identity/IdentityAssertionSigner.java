@@ -14,7 +14,10 @@ import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 
-/** Signs identity assertions (ES256). The gateway holds the private key; tests mint their own. */
+/**
+ * Signs identity assertions (ES256). The gateway holds the private key; tests mint their
+ * own.
+ */
 public final class IdentityAssertionSigner {
 
 	public static final Duration LIFETIME = Duration.ofSeconds(30);
@@ -50,9 +53,9 @@ public final class IdentityAssertionSigner {
 		if (assertion.target() != null) {
 			claims.claim(IdentityAssertion.TARGET_CLAIM, assertion.target());
 		}
-		SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(this.key.getKeyID())
-			.type(JOSEObjectType.JWT)
-			.build(), claims.build());
+		SignedJWT jwt = new SignedJWT(
+				new JWSHeader.Builder(JWSAlgorithm.ES256).keyID(this.key.getKeyID()).type(JOSEObjectType.JWT).build(),
+				claims.build());
 		try {
 			jwt.sign(this.signer);
 		}

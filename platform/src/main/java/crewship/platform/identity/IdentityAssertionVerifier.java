@@ -18,8 +18,8 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 
 /**
- * Checks an identity assertion against the gateway's published keys: ES256 only, our issuer and
- * audience, not expired, and never issued for longer than a minute.
+ * Checks an identity assertion against the gateway's published keys: ES256 only, our
+ * issuer and audience, not expired, and never issued for longer than a minute.
  */
 public final class IdentityAssertionVerifier {
 
@@ -37,7 +37,9 @@ public final class IdentityAssertionVerifier {
 		this.processor.setJWTClaimsSetVerifier(claims);
 	}
 
-	/** @throws InvalidIdentityException when the token is not a valid, current assertion */
+	/**
+	 * @throws InvalidIdentityException when the token is not a valid, current assertion
+	 */
 	public IdentityAssertion verify(String token) {
 		try {
 			JWTClaimsSet claims = this.processor.process(token, null);

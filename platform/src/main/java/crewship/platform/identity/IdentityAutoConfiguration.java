@@ -20,8 +20,8 @@ import crewship.platform.web.ProblemResponses;
 import crewship.platform.web.WebAutoConfiguration;
 
 /**
- * Verification of the gateway's identity assertion on every service request. Not in the gateway
- * itself, which signs them (it defines an {@link IdentityAssertionSigner}).
+ * Verification of the gateway's identity assertion on every service request. Not in the
+ * gateway itself, which signs them (it defines an {@link IdentityAssertionSigner}).
  */
 @AutoConfiguration(after = WebAutoConfiguration.class)
 @ConditionalOnMissingBean(IdentityAssertionSigner.class)

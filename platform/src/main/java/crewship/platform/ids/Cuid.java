@@ -4,9 +4,9 @@ import java.security.SecureRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Collision-resistant ids in the CUID shape the API shows ({@code c} + base36 time, counter,
- * process fingerprint and randomness; 25 lowercase characters). Sortable by creation time to the
- * millisecond, which keeps B-tree inserts local.
+ * Collision-resistant ids in the CUID shape the API shows ({@code c} + base36 time,
+ * counter, process fingerprint and randomness; 25 lowercase characters). Sortable by
+ * creation time to the millisecond, which keeps B-tree inserts local.
  */
 public final class Cuid {
 

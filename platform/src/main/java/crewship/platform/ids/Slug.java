@@ -12,14 +12,15 @@ import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
 /**
- * The seed's slug rule: {@code ^[a-z0-9][a-z0-9_-]*$}, 2–50 characters. Null passes (combine with
- * {@code @NotNull} where a slug is required).
+ * The seed's slug rule: {@code ^[a-z0-9][a-z0-9_-]*$}, 2–50 characters. Null passes
+ * (combine with {@code @NotNull} where a slug is required).
  */
 @Documented
 @Constraint(validatedBy = {})
 @Target({ ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT, ElementType.METHOD })
 @Retention(RetentionPolicy.RUNTIME)
-@Pattern(regexp = Slug.PATTERN, message = "must be lowercase letters, digits, '-' or '_', starting with a letter or digit")
+@Pattern(regexp = Slug.PATTERN,
+		message = "must be lowercase letters, digits, '-' or '_', starting with a letter or digit")
 @Size(min = 2, max = 50, message = "must be 2-50 characters")
 public @interface Slug {
 

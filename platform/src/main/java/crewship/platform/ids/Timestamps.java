@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 
 /**
- * The suite's clock reading: UTC instants at PostgreSQL's microsecond precision, so a value reads
- * back from the database exactly as it was written and serialises as RFC 3339.
+ * The suite's clock reading: UTC instants at PostgreSQL's microsecond precision, so a
+ * value reads back from the database exactly as it was written and serialises as RFC
+ * 3339.
  */
 public final class Timestamps {
 

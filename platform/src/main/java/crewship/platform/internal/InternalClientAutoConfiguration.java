@@ -11,7 +11,10 @@ import java.time.Duration;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
-/** The one {@link RestClient} for service-to-service calls through the gateway's internal listener. */
+/**
+ * The one {@link RestClient} for service-to-service calls through the gateway's internal
+ * listener.
+ */
 @AutoConfiguration(after = RestClientAutoConfiguration.class)
 @EnableConfigurationProperties(InternalProperties.class)
 public class InternalClientAutoConfiguration {

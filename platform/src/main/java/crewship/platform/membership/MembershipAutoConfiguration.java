@@ -17,7 +17,10 @@ import crewship.platform.events.Topics;
 import crewship.platform.internal.InternalClientAutoConfiguration;
 import tools.jackson.databind.json.JsonMapper;
 
-/** The membership replica, its Kafka feed and the auth-service fallback, for services with a database. */
+/**
+ * The membership replica, its Kafka feed and the auth-service fallback, for services with
+ * a database.
+ */
 @AutoConfiguration(after = { EventsAutoConfiguration.class, InternalClientAutoConfiguration.class })
 @ConditionalOnClass(JdbcTemplate.class)
 @ConditionalOnBean(JdbcTemplate.class)
@@ -44,7 +47,10 @@ public class MembershipAutoConfiguration {
 		return new MembershipListener(replica, json);
 	}
 
-	/** Compacted: the latest state of every membership stays readable from the start of the topic. */
+	/**
+	 * Compacted: the latest state of every membership stays readable from the start of
+	 * the topic.
+	 */
 	@Bean
 	NewTopic membershipsTopic() {
 		return TopicBuilder.name(Topics.MEMBERSHIPS).partitions(3).compact().build();

@@ -11,8 +11,8 @@ import crewship.platform.events.Topics;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Feeds the replica from the compacted memberships topic. One consumer group per service: the
- * replica lives in the service's database, which all its replicas share.
+ * Feeds the replica from the compacted memberships topic. One consumer group per service:
+ * the replica lives in the service's database, which all its replicas share.
  */
 public class MembershipListener {
 
@@ -30,7 +30,8 @@ public class MembershipListener {
 	@KafkaListener(topics = Topics.MEMBERSHIPS, groupId = "${spring.application.name}.memberships")
 	public void onMembership(ConsumerRecord<String, String> record) {
 		if (record.value() == null) {
-			return; // a tombstone only compacts the topic; the removal event before it already applied
+			return; // a tombstone only compacts the topic; the removal event before it
+					// already applied
 		}
 		EventEnvelope event = this.json.readValue(record.value(), EventEnvelope.class);
 		if (!Membership.CHANGED.equals(event.type())) {

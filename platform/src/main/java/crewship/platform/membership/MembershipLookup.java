@@ -12,8 +12,9 @@ import org.springframework.web.client.RestClientException;
 import crewship.platform.web.ProblemException;
 
 /**
- * Asks auth-service (through the gateway's internal listener) for one membership the replica has
- * not seen yet: the read-your-writes path right after a workspace or member is created.
+ * Asks auth-service (through the gateway's internal listener) for one membership the
+ * replica has not seen yet: the read-your-writes path right after a workspace or member
+ * is created.
  */
 public class MembershipLookup {
 

@@ -6,8 +6,9 @@ import java.util.Optional;
 import org.springframework.jdbc.core.JdbcTemplate;
 
 /**
- * This service's copy of workspace memberships, fed by {@code crewship.memberships.v1}. Writes are
- * version-guarded upserts, so replays and out-of-order deliveries converge on the newest state.
+ * This service's copy of workspace memberships, fed by {@code crewship.memberships.v1}.
+ * Writes are version-guarded upserts, so replays and out-of-order deliveries converge on
+ * the newest state.
  */
 public class MembershipReplica {
 
@@ -17,7 +18,10 @@ public class MembershipReplica {
 		this.jdbc = jdbc;
 	}
 
-	/** @return the known state of the membership (with a null role once removed), or empty if never seen */
+	/**
+	 * @return the known state of the membership (with a null role once removed), or empty
+	 * if never seen
+	 */
 	public Optional<Membership> find(String workspaceId, String userId) {
 		List<Membership> rows = this.jdbc.query(
 				"select role, version from platform_workspace_membership where workspace_id = ? and user_id = ?",
@@ -27,7 +31,9 @@ public class MembershipReplica {
 		return rows.stream().findFirst();
 	}
 
-	/** @return whether the replica changed (false for a stale or repeated version) */
+	/**
+	 * @return whether the replica changed (false for a stale or repeated version)
+	 */
 	public boolean apply(Membership membership) {
 		return this.jdbc.update("""
 				insert into platform_workspace_membership (workspace_id, user_id, role, version, updated_at)

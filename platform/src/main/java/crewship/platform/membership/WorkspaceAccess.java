@@ -6,8 +6,9 @@ import crewship.platform.membership.WorkspaceRole.Action;
 import crewship.platform.web.ProblemException;
 
 /**
- * The seed's RBAC for one workspace-scoped request: 401 without a caller, 404 for a workspace the
- * caller does not belong to (never 403: no existence oracle), 403 for a role below the action.
+ * The seed's RBAC for one workspace-scoped request: 401 without a caller, 404 for a
+ * workspace the caller does not belong to (never 403: no existence oracle), 403 for a
+ * role below the action.
  */
 public class WorkspaceAccess {
 
@@ -20,7 +21,9 @@ public class WorkspaceAccess {
 		this.lookup = lookup;
 	}
 
-	/** @return the caller's role in the workspace, once it permits the action */
+	/**
+	 * @return the caller's role in the workspace, once it permits the action
+	 */
 	public WorkspaceRole require(IdentityAssertion caller, String workspaceId, Action action) {
 		if (!caller.isAuthenticated()) {
 			throw ProblemException.unauthorized("Authentication required");
@@ -36,8 +39,8 @@ public class WorkspaceAccess {
 			throw ProblemException.notFound("Workspace not found");
 		}
 		if (!role.permits(action)) {
-			throw ProblemException.forbidden("Your role " + role + " may not " + action.name().toLowerCase()
-					+ " in this workspace");
+			throw ProblemException
+				.forbidden("Your role " + role + " may not " + action.name().toLowerCase() + " in this workspace");
 		}
 		return role;
 	}

@@ -13,7 +13,10 @@ public enum WorkspaceRole {
 		};
 	}
 
-	/** The seed's permission mapping: read any member; create OWNER, ADMIN, MANAGER; manage OWNER, ADMIN. */
+	/**
+	 * The seed's permission mapping: read any member; create OWNER, ADMIN, MANAGER;
+	 * manage OWNER, ADMIN.
+	 */
 	public enum Action {
 
 		READ, CREATE, MANAGE

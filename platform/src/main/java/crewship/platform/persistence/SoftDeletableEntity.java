@@ -9,10 +9,10 @@ import jakarta.persistence.Version;
 import crewship.platform.ids.Timestamps;
 
 /**
- * The seed's soft delete: {@code DELETE} sets {@code deleted_at} instead of removing the row.
- * Repositories of such entities filter on {@code deletedAt IS NULL}, and unique indexes (slugs)
- * are partial on {@code deleted_at IS NULL} so a deleted resource's slug can be reused.
- * {@code @Version} guards concurrent updates.
+ * The seed's soft delete: {@code DELETE} sets {@code deleted_at} instead of removing the
+ * row. Repositories of such entities filter on {@code deletedAt IS NULL}, and unique
+ * indexes (slugs) are partial on {@code deleted_at IS NULL} so a deleted resource's slug
+ * can be reused. {@code @Version} guards concurrent updates.
  */
 @MappedSuperclass
 public abstract class SoftDeletableEntity {
@@ -31,7 +31,9 @@ public abstract class SoftDeletableEntity {
 		return this.deletedAt != null;
 	}
 
-	/** @return whether this call deleted it (false when it already was) */
+	/**
+	 * @return whether this call deleted it (false when it already was)
+	 */
 	public boolean markDeleted() {
 		if (this.deletedAt != null) {
 			return false;

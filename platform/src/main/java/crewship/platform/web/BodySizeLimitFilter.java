@@ -14,8 +14,8 @@ import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
- * The seed's 1 MB body limit. A declared length over the limit is refused before the body is
- * read; a chunked body is cut off while it is read and answered 413 by the advice.
+ * The seed's 1 MB body limit. A declared length over the limit is refused before the body
+ * is read; a chunked body is cut off while it is read and answered 413 by the advice.
  */
 public class BodySizeLimitFilter extends OncePerRequestFilter {
 

@@ -6,9 +6,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * The {@code limit}/{@code offset} pair of a list endpoint, already validated: limit 1–100,
- * offset at least 0. Declare it as a handler parameter; {@link Defaults} sets the endpoint's
- * default limit (20 unless the page says 50).
+ * The {@code limit}/{@code offset} pair of a list endpoint, already validated: limit
+ * 1–100, offset at least 0. Declare it as a handler parameter; {@link Defaults} sets the
+ * endpoint's default limit (20 unless the page says 50).
  */
 public record PageParams(int limit, int offset) {
 

@@ -6,7 +6,10 @@ import org.springframework.web.context.request.NativeWebRequest;
 import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.method.support.ModelAndViewContainer;
 
-/** Reads {@code limit} and {@code offset} into {@link PageParams}; malformed numbers are a 400. */
+/**
+ * Reads {@code limit} and {@code offset} into {@link PageParams}; malformed numbers are a
+ * 400.
+ */
 class PageParamsResolver implements HandlerMethodArgumentResolver {
 
 	@Override

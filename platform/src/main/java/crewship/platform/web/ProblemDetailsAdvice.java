@@ -27,8 +27,8 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 
 /**
  * Turns every failure into {@code application/problem+json} ({@code type}, {@code title},
- * {@code status}, {@code detail}, {@code instance}). Validation answers name the fields; an
- * unexpected failure answers 500 with nothing of its stack trace or SQL.
+ * {@code status}, {@code detail}, {@code instance}). Validation answers name the fields;
+ * an unexpected failure answers 500 with nothing of its stack trace or SQL.
  */
 @RestControllerAdvice
 public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
@@ -54,8 +54,8 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			.stream()
 			.flatMap(result -> result.getResolvableErrors()
 				.stream()
-				.map(error -> Map.of("field", String.valueOf(result.getMethodParameter().getParameterName()),
-						"message", String.valueOf(error.getDefaultMessage()))))
+				.map(error -> Map.of("field", String.valueOf(result.getMethodParameter().getParameterName()), "message",
+						String.valueOf(error.getDefaultMessage()))))
 			.toList();
 		return validationProblem(errors, request);
 	}
@@ -75,8 +75,8 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			return problemResponse(ProblemDetail.forStatusAndDetail(HttpStatus.CONTENT_TOO_LARGE,
 					"Request body exceeds " + BodySizeLimitFilter.MAX_BODY_BYTES + " bytes"), request);
 		}
-		return problemResponse(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-				"Malformed JSON request body"), request);
+		return problemResponse(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Malformed JSON request body"),
+				request);
 	}
 
 	private static boolean causedByOversizedBody(Throwable ex) {
@@ -104,8 +104,9 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) {
 		log.error("Unexpected failure on {}", path(request), ex);
-		return problemResponse(ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR,
-				"An unexpected error occurred"), request);
+		return problemResponse(
+				ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred"),
+				request);
 	}
 
 	@Override

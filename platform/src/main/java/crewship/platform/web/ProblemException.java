@@ -7,8 +7,8 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.web.ErrorResponseException;
 
 /**
- * The one domain exception of the suite: anything a handler refuses becomes a problem+json
- * answer with this status and detail. Thrown, never caught locally.
+ * The one domain exception of the suite: anything a handler refuses becomes a
+ * problem+json answer with this status and detail. Thrown, never caught locally.
  */
 public class ProblemException extends ErrorResponseException {
 

@@ -12,8 +12,8 @@ import tools.jackson.databind.json.JsonMapper;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Pins the JSON of the shared event contracts as any consumer reads them, with a plain mapper
- * and none of a service's JSON settings.
+ * Pins the JSON of the shared event contracts as any consumer reads them, with a plain
+ * mapper and none of a service's JSON settings.
  */
 class EventContractsTests {
 
@@ -37,7 +37,8 @@ class EventContractsTests {
 		assertThat(json.propertyNames()).containsExactlyInAnyOrder("workspace_id", "user_id", "role", "version");
 		assertThat(json.get("role").asString()).isEqualTo("ADMIN");
 		assertThat(this.plain.readValue("{\"workspace_id\":\"ws1\",\"user_id\":\"user1\",\"role\":null,\"version\":8}",
-				Membership.class)).isEqualTo(new Membership("ws1", "user1", null, 8));
+				Membership.class))
+			.isEqualTo(new Membership("ws1", "user1", null, 8));
 	}
 
 }

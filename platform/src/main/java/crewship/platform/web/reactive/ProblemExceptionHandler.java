@@ -14,8 +14,9 @@ import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebExceptionHandler;
 
 /**
- * Every failure a reactive application produces itself (no route, a service that does not answer, a bug) is
- * problem+json like the blocking services' errors; nothing internal leaks.
+ * Every failure a reactive application produces itself (no route, a service that does not
+ * answer, a bug) is problem+json like the blocking services' errors; nothing internal
+ * leaks.
  */
 public class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 
@@ -35,7 +36,8 @@ public class ProblemExceptionHandler implements WebExceptionHandler, Ordered {
 		}
 		if (isUnreachable(ex)) {
 			exchange.getResponse().getHeaders().set("Retry-After", "5");
-			return ReactiveProblems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE, "A service is unavailable; retry shortly");
+			return ReactiveProblems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE,
+					"A service is unavailable; retry shortly");
 		}
 		log.error("Unexpected failure on {}", exchange.getRequest().getPath(), ex);
 		return ReactiveProblems.write(exchange, HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred");

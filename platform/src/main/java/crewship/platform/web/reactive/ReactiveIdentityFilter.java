@@ -1,7 +1,5 @@
 package crewship.platform.web.reactive;
 
-import java.util.Set;
-
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
@@ -12,18 +10,16 @@ import org.springframework.web.server.WebFilterChain;
 
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.identity.IdentityAssertionVerifier;
+import crewship.platform.identity.ProbePaths;
 
 /**
- * The reactive twin of the servlet identity filter: a reactive service (realtime) refuses every
- * request without a valid gateway-signed assertion, probes aside.
+ * The reactive twin of the servlet identity filter: a reactive service (realtime) refuses
+ * every request without a valid gateway-signed assertion, probes aside.
  */
 public class ReactiveIdentityFilter implements WebFilter, Ordered {
 
 	/** Exchange attribute holding the verified {@link IdentityAssertion}. */
 	public static final String ATTRIBUTE = IdentityAssertion.class.getName();
-
-	private static final Set<String> OPEN_PATHS = Set.of("/livez", "/readyz", "/actuator/health",
-			"/actuator/health/liveness", "/actuator/health/readiness");
 
 	private final IdentityAssertionVerifier verifier;
 
@@ -38,7 +34,7 @@ public class ReactiveIdentityFilter implements WebFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		if (OPEN_PATHS.contains(exchange.getRequest().getPath().value())) {
+		if (ProbePaths.isProbe(exchange.getRequest().getPath().value())) {
 			return chain.filter(exchange);
 		}
 		String token = exchange.getRequest().getHeaders().getFirst(IdentityAssertion.HEADER);

@@ -33,7 +33,8 @@ public final class ReactiveProblems {
 		problem.put("status", status.value());
 		problem.put("detail", detail);
 		problem.put("instance", exchange.getRequest().getPath().value());
-		DataBuffer body = response.bufferFactory().wrap(JSON.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8));
+		DataBuffer body = response.bufferFactory()
+			.wrap(JSON.writeValueAsString(problem).getBytes(StandardCharsets.UTF_8));
 		return response.writeWith(Mono.just(body));
 	}
 

@@ -10,7 +10,10 @@ import crewship.platform.identity.IdentityAssertionSigner;
 import crewship.platform.identity.IdentityAssertionVerifier;
 import crewship.platform.identity.IdentityAutoConfiguration;
 
-/** Problem+json errors for reactive applications, and the identity check for reactive services. */
+/**
+ * Problem+json errors for reactive applications, and the identity check for reactive
+ * services.
+ */
 @AutoConfiguration(after = IdentityAutoConfiguration.class)
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 public class ReactiveWebAutoConfiguration {
