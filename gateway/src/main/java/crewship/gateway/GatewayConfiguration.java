@@ -22,20 +22,24 @@ import crewship.gateway.edge.Fallbacks;
 import crewship.gateway.edge.InternalListener;
 import crewship.gateway.health.SuiteHealth;
 import crewship.gateway.identity.Authenticator;
-import crewship.gateway.identity.GatewayKeys;
 import crewship.gateway.identity.InternalTokenAuthenticator;
 import crewship.platform.identity.IdentityAssertionSigner;
+import crewship.platform.identity.SigningKeys;
 
 @Configuration(proxyBeanMethods = false)
 class GatewayConfiguration {
 
+	/**
+	 * Every gateway replica must hold the same key: services verify against any replica's
+	 * JWKS.
+	 */
 	@Bean
-	GatewayKeys gatewayKeys(GatewayProperties properties) {
-		return GatewayKeys.load(properties);
+	SigningKeys gatewayKeys(GatewayProperties properties) {
+		return SigningKeys.load(properties.signingKey(), properties.signingKeyFile(), "CREWSHIP_GATEWAY_SIGNING_KEY");
 	}
 
 	@Bean
-	IdentityAssertionSigner identityAssertionSigner(GatewayKeys keys) {
+	IdentityAssertionSigner identityAssertionSigner(SigningKeys keys) {
 		return new IdentityAssertionSigner(keys.signingKey());
 	}
 
@@ -60,7 +64,7 @@ class GatewayConfiguration {
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> gatewayEndpoints(GatewayProperties properties, GatewayKeys keys) {
+	RouterFunction<ServerResponse> gatewayEndpoints(GatewayProperties properties, SigningKeys keys) {
 		SuiteHealth health = new SuiteHealth(properties.services());
 		Fallbacks fallbacks = new Fallbacks();
 		return RouterFunctions.route()

@@ -34,6 +34,21 @@ public final class TestIdentities {
 		return sign(new IdentityAssertion(userId, AuthMethod.SESSION, "sess-" + userId, null));
 	}
 
+	/** A signed-in browser user on a given session. */
+	public static String session(String userId, String sessionId) {
+		return sign(new IdentityAssertion(userId, AuthMethod.SESSION, sessionId, null));
+	}
+
+	/** A caller with a CLI token. */
+	public static String cli(String userId, String tokenId) {
+		return sign(new IdentityAssertion(userId, AuthMethod.CLI, tokenId, null));
+	}
+
+	/** The internal token's caller (the gateway, a sidecar, another service). */
+	public static String internal() {
+		return sign(new IdentityAssertion("internal", AuthMethod.INTERNAL, null, null));
+	}
+
 	/** A signed assertion for a request that carried no credential. */
 	public static String anonymous() {
 		return sign(IdentityAssertion.anonymous());

@@ -18,6 +18,7 @@ import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.ids.Cuid;
 import crewship.platform.membership.MembershipLookup;
 import crewship.platform.membership.MembershipReplica;
+import crewship.platform.membership.ReplicatedRoles;
 import crewship.platform.membership.WorkspaceAccess;
 import crewship.platform.membership.WorkspaceRole;
 import crewship.platform.membership.WorkspaceRole.Action;
@@ -67,7 +68,7 @@ class MembershipLookupTests {
 		RestClient client = this.restClients.clone()
 			.baseUrl("http://127.0.0.1:" + this.auth.getAddress().getPort())
 			.build();
-		this.access = new WorkspaceAccess(this.replica, new MembershipLookup(client));
+		this.access = new WorkspaceAccess(new ReplicatedRoles(this.replica, new MembershipLookup(client)));
 	}
 
 	@AfterEach

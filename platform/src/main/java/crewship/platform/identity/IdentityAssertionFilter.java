@@ -28,14 +28,17 @@ public class IdentityAssertionFilter extends OncePerRequestFilter {
 
 	private final ProblemResponses problems;
 
-	public IdentityAssertionFilter(IdentityAssertionVerifier verifier, ProblemResponses problems) {
+	private final OpenPaths openPaths;
+
+	public IdentityAssertionFilter(IdentityAssertionVerifier verifier, ProblemResponses problems, OpenPaths openPaths) {
 		this.verifier = verifier;
 		this.problems = problems;
+		this.openPaths = openPaths;
 	}
 
 	@Override
 	protected boolean shouldNotFilter(HttpServletRequest request) {
-		return ProbePaths.isProbe(request.getRequestURI());
+		return this.openPaths.contains(request.getRequestURI());
 	}
 
 	@Override

@@ -41,6 +41,11 @@ public class IdentityAutoConfiguration {
 	}
 
 	@Bean
+	OpenPaths openPaths(IdentityProperties properties) {
+		return new OpenPaths(properties.openPaths());
+	}
+
+	@Bean
 	@ConditionalOnMissingBean
 	IdentityAssertionVerifier identityAssertionVerifier(JWKSource<SecurityContext> gatewayKeys) {
 		return new IdentityAssertionVerifier(gatewayKeys);
@@ -52,9 +57,9 @@ public class IdentityAutoConfiguration {
 
 		@Bean
 		FilterRegistrationBean<IdentityAssertionFilter> identityAssertionFilter(IdentityAssertionVerifier verifier,
-				ProblemResponses problems) {
+				ProblemResponses problems, OpenPaths openPaths) {
 			FilterRegistrationBean<IdentityAssertionFilter> registration = new FilterRegistrationBean<>(
-					new IdentityAssertionFilter(verifier, problems));
+					new IdentityAssertionFilter(verifier, problems, openPaths));
 			registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 10);
 			return registration;
 		}

@@ -6,6 +6,7 @@ import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -37,8 +38,9 @@ public class MembershipAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnMissingBean
 	WorkspaceAccess workspaceAccess(MembershipReplica replica, MembershipLookup lookup) {
-		return new WorkspaceAccess(replica, lookup);
+		return new WorkspaceAccess(new ReplicatedRoles(replica, lookup));
 	}
 
 	@Bean

@@ -12,13 +12,24 @@ import crewship.platform.web.ProblemException;
  */
 public class WorkspaceAccess {
 
-	private final MembershipReplica replica;
+	/**
+	 * Where roles come from: the replica in most services, the membership table in
+	 * auth-service.
+	 */
+	@FunctionalInterface
+	public interface Roles {
 
-	private final MembershipLookup lookup;
+		/**
+		 * @return the user's role in the workspace, or null when the user is no member
+		 */
+		WorkspaceRole roleOf(String workspaceId, String userId);
 
-	public WorkspaceAccess(MembershipReplica replica, MembershipLookup lookup) {
-		this.replica = replica;
-		this.lookup = lookup;
+	}
+
+	private final Roles roles;
+
+	public WorkspaceAccess(Roles roles) {
+		this.roles = roles;
 	}
 
 	/**
@@ -34,7 +45,7 @@ public class WorkspaceAccess {
 		if (workspaceId == null || workspaceId.isBlank()) {
 			throw ProblemException.badRequest("workspace_id is required");
 		}
-		WorkspaceRole role = roleOf(caller.subject(), workspaceId);
+		WorkspaceRole role = this.roles.roleOf(workspaceId, caller.subject());
 		if (role == null) {
 			throw ProblemException.notFound("Workspace not found");
 		}
@@ -43,17 +54,6 @@ public class WorkspaceAccess {
 				.forbidden("Your role " + role + " may not " + action.name().toLowerCase() + " in this workspace");
 		}
 		return role;
-	}
-
-	private WorkspaceRole roleOf(String userId, String workspaceId) {
-		Membership known = this.replica.find(workspaceId, userId).orElse(null);
-		if (known == null) {
-			known = this.lookup.fetch(workspaceId, userId).orElse(null);
-			if (known != null) {
-				this.replica.apply(known);
-			}
-		}
-		return (known != null) ? known.role() : null;
 	}
 
 }

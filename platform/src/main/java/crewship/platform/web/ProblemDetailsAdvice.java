@@ -42,7 +42,8 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			.getFieldErrors()
 			.stream()
 			.sorted(Comparator.comparing(FieldError::getField))
-			.map(error -> Map.of("field", error.getField(), "message", String.valueOf(error.getDefaultMessage())))
+			.map(error -> Map.of("field", jsonName(error.getField()), "message",
+					String.valueOf(error.getDefaultMessage())))
 			.toList();
 		return validationProblem(errors, request);
 	}
@@ -54,10 +55,40 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			.stream()
 			.flatMap(result -> result.getResolvableErrors()
 				.stream()
-				.map(error -> Map.of("field", String.valueOf(result.getMethodParameter().getParameterName()), "message",
-						String.valueOf(error.getDefaultMessage()))))
+				.map(error -> Map.of("field", jsonName(String.valueOf(result.getMethodParameter().getParameterName())),
+						"message", String.valueOf(error.getDefaultMessage()))))
 			.toList();
 		return validationProblem(errors, request);
+	}
+
+	/** Fields are named as the client wrote them: the suite's JSON is snake_case. */
+	private static String jsonName(String path) {
+		StringBuilder json = new StringBuilder();
+		for (String segment : path.split("\\.", -1)) {
+			if (!json.isEmpty()) {
+				json.append('.');
+			}
+			int index = segment.indexOf('[');
+			String name = (index >= 0) ? segment.substring(0, index) : segment;
+			json.append(snakeCase(name)).append((index >= 0) ? segment.substring(index) : "");
+		}
+		return json.toString();
+	}
+
+	private static String snakeCase(String name) {
+		StringBuilder snake = new StringBuilder(name.length() + 4);
+		for (char c : name.toCharArray()) {
+			if (Character.isUpperCase(c)) {
+				if (!snake.isEmpty()) {
+					snake.append('_');
+				}
+				snake.append(Character.toLowerCase(c));
+			}
+			else {
+				snake.append(c);
+			}
+		}
+		return snake.toString();
 	}
 
 	private ResponseEntity<Object> validationProblem(List<Map<String, String>> errors, WebRequest request) {

@@ -10,7 +10,7 @@ import org.springframework.web.server.WebFilterChain;
 
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.identity.IdentityAssertionVerifier;
-import crewship.platform.identity.ProbePaths;
+import crewship.platform.identity.OpenPaths;
 
 /**
  * The reactive twin of the servlet identity filter: a reactive service (realtime) refuses
@@ -23,8 +23,11 @@ public class ReactiveIdentityFilter implements WebFilter, Ordered {
 
 	private final IdentityAssertionVerifier verifier;
 
-	public ReactiveIdentityFilter(IdentityAssertionVerifier verifier) {
+	private final OpenPaths openPaths;
+
+	public ReactiveIdentityFilter(IdentityAssertionVerifier verifier, OpenPaths openPaths) {
 		this.verifier = verifier;
+		this.openPaths = openPaths;
 	}
 
 	@Override
@@ -34,7 +37,7 @@ public class ReactiveIdentityFilter implements WebFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		if (ProbePaths.isProbe(exchange.getRequest().getPath().value())) {
+		if (this.openPaths.contains(exchange.getRequest().getPath().value())) {
 			return chain.filter(exchange);
 		}
 		String token = exchange.getRequest().getHeaders().getFirst(IdentityAssertion.HEADER);

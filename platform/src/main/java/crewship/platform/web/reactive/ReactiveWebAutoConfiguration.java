@@ -9,6 +9,7 @@ import org.springframework.context.annotation.Bean;
 import crewship.platform.identity.IdentityAssertionSigner;
 import crewship.platform.identity.IdentityAssertionVerifier;
 import crewship.platform.identity.IdentityAutoConfiguration;
+import crewship.platform.identity.OpenPaths;
 
 /**
  * Problem+json errors for reactive applications, and the identity check for reactive
@@ -27,8 +28,8 @@ public class ReactiveWebAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(IdentityAssertionVerifier.class)
 	@ConditionalOnMissingBean(IdentityAssertionSigner.class)
-	ReactiveIdentityFilter reactiveIdentityFilter(IdentityAssertionVerifier verifier) {
-		return new ReactiveIdentityFilter(verifier);
+	ReactiveIdentityFilter reactiveIdentityFilter(IdentityAssertionVerifier verifier, OpenPaths openPaths) {
+		return new ReactiveIdentityFilter(verifier, openPaths);
 	}
 
 }

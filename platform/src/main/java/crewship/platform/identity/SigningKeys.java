@@ -1,4 +1,4 @@
-package crewship.gateway.identity;
+package crewship.platform.identity;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,32 +18,34 @@ import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import crewship.gateway.GatewayProperties;
-
 /**
- * The key that signs identity assertions. Every replica must hold the same key (services
- * verify against whichever replica serves the JWKS), so it comes from
- * {@code CREWSHIP_GATEWAY_SIGNING_KEY} or a key file; a local run without either
- * generates one into the key file and reuses it.
+ * An ES256 signing key that every replica of its service must share (whoever verifies may
+ * fetch the JWKS from any replica): from an environment value (a private EC P-256 JWK),
+ * else a key file; a local run without either generates one into the key file and reuses
+ * it on restart.
  */
-public final class GatewayKeys {
+public final class SigningKeys {
 
-	private static final Logger log = LoggerFactory.getLogger(GatewayKeys.class);
+	private static final Logger log = LoggerFactory.getLogger(SigningKeys.class);
 
 	private final ECKey signingKey;
 
-	private GatewayKeys(ECKey signingKey) {
+	private SigningKeys(ECKey signingKey) {
 		this.signingKey = signingKey;
 	}
 
-	public static GatewayKeys load(GatewayProperties properties) {
+	/**
+	 * @param jwk the key as JSON, or null/blank
+	 * @param file where to read the key from, or keep a generated one; may be null
+	 * @param variable the environment variable that should hold the key, for messages
+	 */
+	public static SigningKeys load(String jwk, Path file, String variable) {
 		try {
-			if (properties.signingKey() != null && !properties.signingKey().isBlank()) {
-				return new GatewayKeys(ECKey.parse(properties.signingKey()));
+			if (jwk != null && !jwk.isBlank()) {
+				return new SigningKeys(ECKey.parse(jwk));
 			}
-			Path file = properties.signingKeyFile();
 			if (file != null && Files.exists(file)) {
-				return new GatewayKeys(ECKey.parse(Files.readString(file)));
+				return new SigningKeys(ECKey.parse(Files.readString(file)));
 			}
 			ECKey generated = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE)
 				.keyID(UUID.randomUUID().toString())
@@ -52,16 +54,16 @@ public final class GatewayKeys {
 				Files.createDirectories(file.toAbsolutePath().getParent());
 				Files.writeString(file, generated.toJSONString());
 				Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-				log.info("Generated the identity signing key into {}", file);
+				log.info("Generated a signing key into {}", file);
 			}
 			else {
-				log.warn("No identity signing key configured: generated one for this process only; "
-						+ "replicas will not trust each other's assertions. Set CREWSHIP_GATEWAY_SIGNING_KEY.");
+				log.warn("No signing key configured: generated one for this process only; "
+						+ "other replicas will not trust what it signs. Set {}.", variable);
 			}
-			return new GatewayKeys(generated);
+			return new SigningKeys(generated);
 		}
 		catch (ParseException | JOSEException ex) {
-			throw new IllegalStateException("The identity signing key is not a private EC P-256 JWK", ex);
+			throw new IllegalStateException(variable + " is not a private EC P-256 JWK", ex);
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
@@ -72,7 +74,7 @@ public final class GatewayKeys {
 		return this.signingKey;
 	}
 
-	/** The public half, as served at {@code /api/v1/internal/jwks}. */
+	/** The public half as a JWK set, for the JWKS endpoint. */
 	public Map<String, Object> publicJwks() {
 		return new JWKSet(this.signingKey.toPublicJWK()).toJSONObject(true);
 	}

@@ -1,0 +1,86 @@
+package crewship.auth.bootstrap;
+
+import java.util.Locale;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import crewship.auth.clitokens.CliTokenService;
+import crewship.auth.users.Passwords;
+import crewship.auth.users.User;
+import crewship.auth.users.UserRepository;
+import crewship.auth.workspaces.Workspace;
+import crewship.auth.workspaces.WorkspaceService;
+import crewship.platform.ids.Cuid;
+import crewship.platform.web.ProblemException;
+
+/** Creating accounts: the first OWNER of an empty instance, and open signup. */
+@Service
+class Accounts {
+
+	private static final Logger log = LoggerFactory.getLogger(Accounts.class);
+
+	/** Serialises bootstraps across replicas: only one can find the instance empty. */
+	private static final long BOOTSTRAP_LOCK = 0x626f6f7473747261L;
+
+	private final UserRepository users;
+
+	private final Passwords passwords;
+
+	private final WorkspaceService workspaces;
+
+	private final CliTokenService cliTokens;
+
+	private final JdbcTemplate jdbc;
+
+	Accounts(UserRepository users, Passwords passwords, WorkspaceService workspaces, CliTokenService cliTokens,
+			JdbcTemplate jdbc) {
+		this.users = users;
+		this.passwords = passwords;
+		this.workspaces = workspaces;
+		this.cliTokens = cliTokens;
+		this.jdbc = jdbc;
+	}
+
+	record Bootstrapped(User user, Workspace workspace, String cliToken) {
+	}
+
+	@Transactional(readOnly = true)
+	boolean isEmpty() {
+		return this.users.count() == 0;
+	}
+
+	@Transactional
+	Bootstrapped bootstrap(String fullName, String email, String password) {
+		this.jdbc.queryForObject("select pg_advisory_xact_lock(?)::text", String.class, BOOTSTRAP_LOCK);
+		if (this.users.count() > 0) {
+			throw ProblemException.conflict("This instance is already bootstrapped");
+		}
+		User owner = this.users.saveAndFlush(new User(email, fullName, this.passwords.hash(password)));
+		Workspace workspace = starterWorkspace(owner);
+		String token = this.cliTokens.mint(owner.getId(), "bootstrap", null).token();
+		return new Bootstrapped(owner, workspace, token);
+	}
+
+	@Transactional
+	void signup(String fullName, String email, String password) {
+		if (this.users.findByEmail(email).isPresent()) {
+			log.info("Signup attempt for an existing account (address hash {})",
+					Integer.toHexString(email.toLowerCase(Locale.ROOT).hashCode()));
+			this.passwords.hash(password); // spend the same time as a real signup
+			return;
+		}
+		User user = this.users.saveAndFlush(new User(email, fullName, this.passwords.hash(password)));
+		starterWorkspace(user);
+	}
+
+	private Workspace starterWorkspace(User owner) {
+		String slug = "ws-" + Cuid.next().substring(1, 13);
+		return this.workspaces.create(owner.getId(), owner.getFullName() + "'s workspace", slug, null);
+	}
+
+}

@@ -1,0 +1,92 @@
+package crewship.auth.clitokens;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import crewship.platform.ids.Timestamps;
+import crewship.platform.web.ProblemException;
+
+/**
+ * CLI tokens: {@code crewship_cli_} + 64 hex characters (256 random bits), shown once and
+ * stored only as their SHA-256. Lookup is by hash, so comparing a presented token never
+ * compares secrets character by character.
+ */
+@Service
+public class CliTokenService {
+
+	public static final String PREFIX = "crewship_cli_";
+
+	static final int MAX_LISTED = 100;
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private final CliTokenRepository tokens;
+
+	CliTokenService(CliTokenRepository tokens) {
+		this.tokens = tokens;
+	}
+
+	/** A token just minted: the only moment its value exists outside the client. */
+	public record Minted(CliToken record, String token) {
+	}
+
+	@Transactional
+	public Minted mint(String userId, String name, Duration lifetime) {
+		byte[] secret = new byte[32];
+		RANDOM.nextBytes(secret);
+		String token = PREFIX + HexFormat.of().formatHex(secret);
+		Instant expiresAt = (lifetime != null) ? Timestamps.now().plus(lifetime) : null;
+		CliToken record = this.tokens
+			.save(new CliToken(userId, (name == null || name.isBlank()) ? "CLI token" : name.trim(),
+					CliToken.Tier.STANDARD, hash(token), expiresAt));
+		return new Minted(record, token);
+	}
+
+	/** For the gateway: the live token behind a presented value, marked used. */
+	@Transactional
+	public Optional<CliToken> introspect(String token) {
+		if (token == null || !token.startsWith(PREFIX)) {
+			return Optional.empty();
+		}
+		Instant now = Timestamps.now();
+		return this.tokens.findByTokenHash(hash(token)).filter(record -> record.isUsable(now)).map(record -> {
+			record.markUsed(now);
+			return record;
+		});
+	}
+
+	@Transactional(readOnly = true)
+	public List<CliToken> list(String userId) {
+		return this.tokens.findByUserIdOrderByCreatedAtDesc(userId, Limit.of(MAX_LISTED));
+	}
+
+	@Transactional
+	public void revoke(String userId, String tokenId) {
+		CliToken record = this.tokens.findById(tokenId)
+			.filter(candidate -> candidate.getUserId().equals(userId))
+			.orElseThrow(() -> ProblemException.notFound("CLI token not found"));
+		record.revoke();
+	}
+
+	static String hash(String token) {
+		try {
+			return HexFormat.of()
+				.formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
+		}
+		catch (NoSuchAlgorithmException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+}

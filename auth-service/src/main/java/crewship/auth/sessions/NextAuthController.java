@@ -1,0 +1,145 @@
+package crewship.auth.sessions;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+import crewship.auth.AuthProperties;
+import crewship.auth.users.User;
+import crewship.auth.users.UserRepository;
+import crewship.platform.identity.AuthMethod;
+import crewship.platform.identity.IdentityAssertion;
+import crewship.platform.web.ProblemException;
+
+/** The NextAuth-compatible browser flow under {@code /api/auth/*}. */
+@RestController
+class NextAuthController {
+
+	private static final SecureRandom RANDOM = new SecureRandom();
+
+	private final SessionService sessions;
+
+	private final UserRepository users;
+
+	private final AuthProperties properties;
+
+	NextAuthController(SessionService sessions, UserRepository users, AuthProperties properties) {
+		this.sessions = sessions;
+		this.users = users;
+		this.properties = properties;
+	}
+
+	record Credentials(String email, String password, String callbackUrl) {
+	}
+
+	@PostMapping(path = "/api/auth/callback/credentials", consumes = MediaType.APPLICATION_JSON_VALUE)
+	ResponseEntity<Map<String, Object>> signInJson(@RequestBody Credentials credentials, HttpServletRequest request) {
+		return signIn(credentials, request);
+	}
+
+	@PostMapping(path = "/api/auth/callback/credentials", consumes = MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+	ResponseEntity<Map<String, Object>> signInForm(@RequestParam MultiValueMap<String, String> form,
+			HttpServletRequest request) {
+		return signIn(new Credentials(form.getFirst("email"), form.getFirst("password"), form.getFirst("callbackUrl")),
+				request);
+	}
+
+	private ResponseEntity<Map<String, Object>> signIn(Credentials credentials, HttpServletRequest request) {
+		SessionService.SignIn signIn = this.sessions.signIn(credentials.email(), credentials.password(),
+				request.getHeader(HttpHeaders.USER_AGENT), clientIp(request));
+		return ResponseEntity.ok()
+			.header(HttpHeaders.SET_COOKIE,
+					SessionCookies.issue(request, signIn.token(), this.properties.sessionLifetime()).toString())
+			.body(Map.of("url", safeCallback(credentials.callbackUrl())));
+	}
+
+	@GetMapping("/api/auth/session")
+	Map<String, Object> session(IdentityAssertion caller) {
+		if (caller.method() != AuthMethod.SESSION || caller.credentialId() == null) {
+			return Map.of();
+		}
+		return this.sessions.activeSession(caller.credentialId())
+			.flatMap(session -> this.users.findById(session.getUserId()).map(user -> body(user, session)))
+			.orElse(Map.of());
+	}
+
+	private static Map<String, Object> body(User user, UserSession session) {
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("user", Map.of("id", user.getId(), "name", user.getFullName(), "email", user.getEmail()));
+		body.put("expires", session.getExpiresAt().toString());
+		return body;
+	}
+
+	@PostMapping("/api/auth/signout")
+	ResponseEntity<Map<String, Object>> signOut(IdentityAssertion caller, HttpServletRequest request) {
+		if (caller.method() == AuthMethod.SESSION && caller.credentialId() != null) {
+			this.sessions.revoke(caller.subject(), caller.credentialId());
+		}
+		return ResponseEntity.ok()
+			.header(HttpHeaders.SET_COOKIE, SessionCookies.clear(request).toString())
+			.body(Map.of("url", "/"));
+	}
+
+	@GetMapping("/api/auth/csrf")
+	Map<String, String> csrf() {
+		byte[] token = new byte[32];
+		RANDOM.nextBytes(token);
+		return Map.of("csrfToken", HexFormat.of().formatHex(token));
+	}
+
+	@GetMapping("/api/auth/providers")
+	Map<String, Object> providers() {
+		return Map.of("credentials", Map.of("id", "credentials", "name", "Credentials", "type", "credentials",
+				"signinUrl", "/api/auth/signin/credentials", "callbackUrl", "/api/auth/callback/credentials"));
+	}
+
+	@GetMapping("/api/auth/signin")
+	ResponseEntity<Void> signInPage() {
+		return ResponseEntity.status(HttpStatus.FOUND).header(HttpHeaders.LOCATION, "/login").build();
+	}
+
+	@GetMapping("/api/auth/error")
+	Map<String, String> error(@RequestParam(name = "error", required = false) String error) {
+		String code = (error == null || error.isBlank()) ? "Default" : error.replaceAll("[^A-Za-z0-9_-]", "");
+		return Map.of("error", code, "message", "Authentication error: " + code);
+	}
+
+	/**
+	 * Only same-site relative paths: an absolute URL would make sign-in an open redirect.
+	 */
+	private static String safeCallback(String callbackUrl) {
+		if (callbackUrl == null || !callbackUrl.startsWith("/") || callbackUrl.startsWith("//")) {
+			return "/";
+		}
+		return callbackUrl;
+	}
+
+	static String clientIp(HttpServletRequest request) {
+		String forwarded = request.getHeader("X-Forwarded-For");
+		if (forwarded != null && !forwarded.isBlank()) {
+			return forwarded.split(",")[0].trim();
+		}
+		return request.getRemoteAddr();
+	}
+
+	static void requireSession(IdentityAssertion caller) {
+		if (!caller.isAuthenticated()) {
+			throw ProblemException.unauthorized("Authentication required");
+		}
+	}
+
+}

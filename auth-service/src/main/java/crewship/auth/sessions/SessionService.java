@@ -1,0 +1,100 @@
+package crewship.auth.sessions;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import crewship.auth.AuthProperties;
+import crewship.auth.users.Passwords;
+import crewship.auth.users.User;
+import crewship.auth.users.UserRepository;
+import crewship.platform.ids.Timestamps;
+import crewship.platform.web.ProblemException;
+
+/** Sign-in with a password, and the life of the sessions it opens. */
+@Service
+public class SessionService {
+
+	/** A user's list of sessions is bounded like every list. */
+	static final int MAX_LISTED = 100;
+
+	private final UserRepository users;
+
+	private final UserSessionRepository sessions;
+
+	private final Passwords passwords;
+
+	private final SessionTokens tokens;
+
+	private final AuthProperties properties;
+
+	SessionService(UserRepository users, UserSessionRepository sessions, Passwords passwords, SessionTokens tokens,
+			AuthProperties properties) {
+		this.users = users;
+		this.sessions = sessions;
+		this.passwords = passwords;
+		this.tokens = tokens;
+		this.properties = properties;
+	}
+
+	/** A new session and its signed cookie value. */
+	public record SignIn(User user, UserSession session, String token) {
+	}
+
+	/**
+	 * @throws ProblemException 401 for an unknown email or a wrong password, alike
+	 */
+	@Transactional
+	public SignIn signIn(String email, String password, String userAgent, String ip) {
+		Optional<User> user = (email != null) ? this.users.findByEmail(email.trim()) : Optional.empty();
+		String hash = user.map(User::getPasswordHash).orElse(null);
+		if (password == null || !this.passwords.matches(password, hash)) {
+			throw ProblemException.unauthorized("Invalid email or password");
+		}
+		return open(user.get(), userAgent, ip);
+	}
+
+	@Transactional
+	public SignIn open(User user, String userAgent, String ip) {
+		UserSession session = this.sessions
+			.save(new UserSession(user.getId(), this.properties.sessionLifetime(), userAgent, ip));
+		return new SignIn(user, session, this.tokens.sessionToken(session));
+	}
+
+	@Transactional(readOnly = true)
+	public List<UserSession> active(String userId) {
+		return this.sessions.findActive(userId, Timestamps.now(), Limit.of(MAX_LISTED));
+	}
+
+	/**
+	 * @throws ProblemException 404 when the session is not the user's (or does not exist)
+	 */
+	@Transactional
+	public void revoke(String userId, String sessionId) {
+		UserSession session = this.sessions.findById(sessionId)
+			.filter(candidate -> candidate.getUserId().equals(userId))
+			.orElseThrow(() -> ProblemException.notFound("Session not found"));
+		session.revoke();
+	}
+
+	/** After a password change: every session but the one that changed it. */
+	@Transactional
+	public int revokeOthers(String userId, String keepSessionId) {
+		return this.sessions.revokeOthers(userId, (keepSessionId != null) ? keepSessionId : "", Timestamps.now());
+	}
+
+	/** For the gateway: is this session still good? Marks it used. */
+	@Transactional
+	public Optional<UserSession> activeSession(String sessionId) {
+		Instant now = Timestamps.now();
+		return this.sessions.findById(sessionId).filter(session -> session.isActive(now)).map(session -> {
+			session.touch(now);
+			return session;
+		});
+	}
+
+}

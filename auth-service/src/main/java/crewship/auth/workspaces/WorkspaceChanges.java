@@ -1,0 +1,12 @@
+package crewship.auth.workspaces;
+
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
+
+import crewship.platform.ids.Slug;
+
+/** A partial update of a workspace: only the fields present change. */
+record WorkspaceChanges(@Size(min = 2, max = 100) String name, @Slug String slug,
+		@Size(max = 50) String preferredLanguage, Boolean allowPrivilegedCredentials, @Min(1) Integer runRetentionDays,
+		@Min(0) Integer credentialAuditRetentionDays, @Min(0) Integer auditLogRetentionDays) {
+}

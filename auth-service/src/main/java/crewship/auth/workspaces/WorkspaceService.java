@@ -1,0 +1,208 @@
+package crewship.auth.workspaces;
+
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import crewship.auth.users.UserRepository;
+import crewship.platform.events.DomainEvents;
+import crewship.platform.identity.IdentityAssertion;
+import crewship.platform.membership.WorkspaceAccess;
+import crewship.platform.membership.WorkspaceRole;
+import crewship.platform.membership.WorkspaceRole.Action;
+import crewship.platform.web.ProblemException;
+
+/**
+ * Workspaces and their members. auth-service owns memberships, so its access checks read
+ * the membership table itself (read-your-writes), not a replica.
+ */
+@Service
+public class WorkspaceService {
+
+	static final int MAX_LISTED = 100;
+
+	private final WorkspaceRepository workspaces;
+
+	private final WorkspaceMemberRepository members;
+
+	private final UserRepository users;
+
+	private final Memberships memberships;
+
+	private final DomainEvents events;
+
+	private final WorkspaceAccess access;
+
+	WorkspaceService(WorkspaceRepository workspaces, WorkspaceMemberRepository members, UserRepository users,
+			Memberships memberships, DomainEvents events, WorkspaceAccess access) {
+		this.workspaces = workspaces;
+		this.members = members;
+		this.users = users;
+		this.memberships = memberships;
+		this.events = events;
+		this.access = access;
+	}
+
+	/** A workspace with the caller's role in it. */
+	public record Membered(Workspace workspace, WorkspaceRole role, long memberCount) {
+	}
+
+	@Transactional
+	public Workspace create(String ownerId, String name, String slug, String preferredLanguage) {
+		if (this.workspaces.existsBySlugAndDeletedAtIsNull(slug)) {
+			throw ProblemException.conflict("Workspace slug '" + slug + "' is already taken");
+		}
+		Workspace workspace = this.workspaces.saveAndFlush(new Workspace(name, slug, preferredLanguage));
+		long version = this.memberships.nextVersion();
+		this.members.save(new WorkspaceMember(workspace.getId(), ownerId, WorkspaceRole.OWNER, version));
+		this.events.publish("workspace.created", workspace.getId(), workspace.getId(), ownerId,
+				Map.of("id", workspace.getId(), "slug", slug, "name", name));
+		this.memberships.changed(workspace.getId(), ownerId, WorkspaceRole.OWNER, version, ownerId, "member.added");
+		return workspace;
+	}
+
+	@Transactional(readOnly = true)
+	public List<Membered> list(String userId) {
+		return this.workspaces.findForUser(userId, Limit.of(MAX_LISTED))
+			.stream()
+			.map(workspace -> new Membered(workspace, roleOf(workspace.getId(), userId),
+					this.members.countByWorkspaceId(workspace.getId())))
+			.toList();
+	}
+
+	@Transactional(readOnly = true)
+	public Membered get(IdentityAssertion caller, String workspaceId) {
+		WorkspaceRole role = this.access.require(caller, workspaceId, Action.READ);
+		Workspace workspace = live(workspaceId);
+		return new Membered(workspace, role, this.members.countByWorkspaceId(workspaceId));
+	}
+
+	@Transactional
+	public Membered update(IdentityAssertion caller, String workspaceId, WorkspaceChanges changes) {
+		WorkspaceRole role = this.access.require(caller, workspaceId, Action.MANAGE);
+		Workspace workspace = live(workspaceId);
+		if (changes.slug() != null && !changes.slug().equals(workspace.getSlug())
+				&& this.workspaces.existsBySlugAndDeletedAtIsNull(changes.slug())) {
+			throw ProblemException.conflict("Workspace slug '" + changes.slug() + "' is already taken");
+		}
+		workspace.update(changes);
+		this.workspaces.flush();
+		this.events.publish("workspace.updated", workspaceId, workspaceId, caller.subject(),
+				Map.of("id", workspaceId, "slug", workspace.getSlug(), "name", workspace.getName()));
+		return new Membered(workspace, role, this.members.countByWorkspaceId(workspaceId));
+	}
+
+	@Transactional
+	public void delete(IdentityAssertion caller, String workspaceId, String confirmSlug) {
+		WorkspaceRole role = this.access.require(caller, workspaceId, Action.MANAGE);
+		if (role != WorkspaceRole.OWNER) {
+			throw ProblemException.forbidden("Only the workspace OWNER may delete it");
+		}
+		Workspace workspace = live(workspaceId);
+		if (!workspace.getSlug().equals(confirmSlug)) {
+			throw ProblemException.badRequest("confirm_slug must equal the workspace slug");
+		}
+		if (this.members.countByUserId(caller.subject()) <= 1) {
+			throw ProblemException.conflict("This is your only workspace; deleting it would orphan you");
+		}
+		workspace.markDeleted();
+		for (WorkspaceMember member : this.members.findByWorkspaceIdOrderByCreatedAtAsc(workspaceId,
+				Limit.unlimited())) {
+			this.members.delete(member);
+			this.memberships.changed(workspaceId, member.getUserId(), null, this.memberships.nextVersion(),
+					caller.subject(), "member.removed");
+		}
+		this.events.publish("workspace.deleted", workspaceId, workspaceId, caller.subject(),
+				Map.of("id", workspaceId, "slug", workspace.getSlug()));
+	}
+
+	@Transactional(readOnly = true)
+	public List<WorkspaceMember> members(IdentityAssertion caller, String workspaceId) {
+		this.access.require(caller, workspaceId, Action.READ);
+		return this.members.findByWorkspaceIdOrderByCreatedAtAsc(workspaceId, Limit.of(1000));
+	}
+
+	@Transactional
+	public WorkspaceMember addMember(IdentityAssertion caller, String workspaceId, String userId, WorkspaceRole role) {
+		WorkspaceRole callerRole = this.access.require(caller, workspaceId, Action.MANAGE);
+		if (role == WorkspaceRole.OWNER) {
+			throw ProblemException.badRequest("role: OWNER cannot be assigned");
+		}
+		if (role == WorkspaceRole.ADMIN && callerRole != WorkspaceRole.OWNER) {
+			throw ProblemException.forbidden("Only an OWNER may add an ADMIN");
+		}
+		if (!this.users.existsById(userId)) {
+			throw ProblemException.notFound("User not found");
+		}
+		if (this.members.findByWorkspaceIdAndUserId(workspaceId, userId).isPresent()) {
+			throw ProblemException.conflict("The user is already a member");
+		}
+		long version = this.memberships.nextVersion();
+		WorkspaceMember member = this.members.saveAndFlush(new WorkspaceMember(workspaceId, userId, role, version));
+		this.memberships.changed(workspaceId, userId, role, version, caller.subject(), "member.added");
+		return member;
+	}
+
+	@Transactional
+	public void removeMember(IdentityAssertion caller, String workspaceId, String memberId) {
+		this.access.require(caller, workspaceId, Action.MANAGE);
+		WorkspaceMember member = this.members.lockMember(workspaceId, memberId)
+			.orElseThrow(() -> ProblemException.notFound("Member not found"));
+		if (member.getRole() == WorkspaceRole.OWNER) {
+			if (isLastOwner(workspaceId)) {
+				throw ProblemException.conflict("The last OWNER cannot be removed");
+			}
+			throw ProblemException.forbidden("An OWNER cannot be removed");
+		}
+		this.members.delete(member);
+		this.memberships.changed(workspaceId, member.getUserId(), null, this.memberships.nextVersion(),
+				caller.subject(), "member.removed");
+	}
+
+	@Transactional
+	public WorkspaceMember changeRole(IdentityAssertion caller, String workspaceId, String memberId,
+			WorkspaceRole role) {
+		WorkspaceRole callerRole = this.access.require(caller, workspaceId, Action.CREATE);
+		WorkspaceMember member = this.members.lockMember(workspaceId, memberId)
+			.orElseThrow(() -> ProblemException.notFound("Member not found"));
+		if (member.getRole().ordinal() < callerRole.ordinal()) {
+			throw ProblemException.forbidden("You may not change a member ranked above you");
+		}
+		if (member.getRole() == WorkspaceRole.OWNER && role != WorkspaceRole.OWNER && isLastOwner(workspaceId)) {
+			throw ProblemException.conflict("The last OWNER cannot be demoted");
+		}
+		if (role.ordinal() <= callerRole.ordinal()) {
+			throw ProblemException.forbidden("You may only grant a role below your own (" + callerRole + ")");
+		}
+		long version = this.memberships.nextVersion();
+		member.changeRole(role, version);
+		this.members.flush();
+		this.memberships.changed(workspaceId, member.getUserId(), role, version, caller.subject(),
+				"member.role_changed");
+		return member;
+	}
+
+	/** For other services' replicas (read-your-writes right after a change). */
+	@Transactional(readOnly = true)
+	public java.util.Optional<WorkspaceMember> membership(String workspaceId, String userId) {
+		return this.members.findByWorkspaceIdAndUserId(workspaceId, userId)
+			.filter(member -> this.workspaces.findLive(workspaceId).isPresent());
+	}
+
+	private WorkspaceRole roleOf(String workspaceId, String userId) {
+		return this.members.findByWorkspaceIdAndUserId(workspaceId, userId).map(WorkspaceMember::getRole).orElse(null);
+	}
+
+	private boolean isLastOwner(String workspaceId) {
+		return this.members.lockByRole(workspaceId, WorkspaceRole.OWNER).size() <= 1;
+	}
+
+	private Workspace live(String workspaceId) {
+		return this.workspaces.findLive(workspaceId)
+			.orElseThrow(() -> ProblemException.notFound("Workspace not found"));
+	}
+
+}
