@@ -22,9 +22,12 @@ import java.util.Map;
  * suite beside the first
  * @param serviceHeap the heap of each service JVM ({@code CREWSHIP_SERVICE_HEAP}, default
  * 192m)
+ * @param passThrough every other {@code CREWSHIP_*} setting given, handed to each service
+ * (e.g. {@code CREWSHIP_ALLOW_SIGNUP})
  */
 public record DevstackConfig(Path repository, Path dataDir, String dbUrl, String dbUser, String dbPassword,
-		String dbPrefix, String kafkaBootstrapServers, int portOffset, String serviceHeap) {
+		String dbPrefix, String kafkaBootstrapServers, int portOffset, String serviceHeap,
+		Map<String, String> passThrough) {
 
 	public static DevstackConfig fromEnvironment(Path repository, Map<String, String> env) {
 		return new DevstackConfig(repository.toAbsolutePath().normalize(), dataDir(env),
@@ -32,8 +35,25 @@ public record DevstackConfig(Path repository, Path dataDir, String dbUrl, String
 				env.getOrDefault("CREWSHIP_DB_PASSWORD", ""), env.getOrDefault("CREWSHIP_DB_PREFIX", "crewship"),
 				blankToNull(env.get("KAFKA_BOOTSTRAP_SERVERS")),
 				Integer.parseInt(env.getOrDefault("CREWSHIP_PORT_OFFSET", "0")),
-				env.getOrDefault("CREWSHIP_SERVICE_HEAP", "192m"));
+				env.getOrDefault("CREWSHIP_SERVICE_HEAP", "192m"), settingsForServices(env));
 	}
+
+	private static Map<String, String> settingsForServices(Map<String, String> env) {
+		Map<String, String> settings = new java.util.TreeMap<>();
+		env.forEach((name, value) -> {
+			if (name.startsWith("CREWSHIP_") && !LAUNCHER_SETTINGS.contains(name)) {
+				settings.put(name, value);
+			}
+		});
+		return Map.copyOf(settings);
+	}
+
+	/**
+	 * The launcher's own settings; the services get theirs from it, never these directly.
+	 */
+	private static final java.util.Set<String> LAUNCHER_SETTINGS = java.util.Set.of("CREWSHIP_DATA_DIR",
+			"CREWSHIP_DB_URL", "CREWSHIP_DB_USER", "CREWSHIP_DB_PASSWORD", "CREWSHIP_DB_PREFIX", "CREWSHIP_PORT_OFFSET",
+			"CREWSHIP_SERVICE_HEAP");
 
 	/**
 	 * {@code ~/.crewship}; for root {@code /var/lib/crewship}, because embedded

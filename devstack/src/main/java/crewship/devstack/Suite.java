@@ -96,7 +96,7 @@ public final class Suite implements AutoCloseable {
 		}
 		String internalToken = secret("internal-token");
 		for (Component component : Stream.concat(Stream.of(GATEWAY), SERVICES.stream()).toList()) {
-			Map<String, String> env = (component == GATEWAY) ? gatewayEnv(internalToken)
+			Map<String, String> env = (component == GATEWAY) ? gatewayEnv(internalToken, 0)
 					: serviceEnv(component, kafkaServers, internalToken);
 			this.processes.put(component, ChildProcess.start(component.name(), jvm(component), env,
 					this.config.logs().resolve(component.name() + ".log")));
@@ -138,7 +138,7 @@ public final class Suite implements AutoCloseable {
 	}
 
 	private Map<String, String> serviceEnv(Component service, String kafkaServers, String internalToken) {
-		Map<String, String> env = new LinkedHashMap<>();
+		Map<String, String> env = new LinkedHashMap<>(this.config.passThrough());
 		env.put("CREWSHIP_PORT", Integer.toString(this.config.port(service.basePort())));
 		env.put("CREWSHIP_KAFKA_BOOTSTRAP_SERVERS", kafkaServers);
 		env.put("CREWSHIP_GATEWAY_INTERNAL_URL", "http://127.0.0.1:" + this.config.port(GATEWAY.basePort() + 1));
@@ -151,13 +151,18 @@ public final class Suite implements AutoCloseable {
 			env.put("CREWSHIP_DB_NAME", this.config.dbPrefix() + "_" + service.database());
 			env.put("CREWSHIP_DB_POOL_SIZE", "5");
 		}
+		if (service.name().equals("auth-service")) {
+			env.put("CREWSHIP_AUTH_SIGNING_KEY_FILE",
+					this.config.dataDir().resolve("secrets/auth-signing-key.jwk").toString());
+		}
 		return env;
 	}
 
-	private Map<String, String> gatewayEnv(String internalToken) {
-		Map<String, String> env = new LinkedHashMap<>();
-		env.put("CREWSHIP_GATEWAY_PORT", Integer.toString(this.config.port(GATEWAY.basePort())));
-		env.put("CREWSHIP_GATEWAY_INTERNAL_PORT", Integer.toString(this.config.port(GATEWAY.basePort() + 1)));
+	private Map<String, String> gatewayEnv(String internalToken, int portShift) {
+		Map<String, String> env = new LinkedHashMap<>(this.config.passThrough());
+		env.put("CREWSHIP_GATEWAY_PORT", Integer.toString(this.config.port(GATEWAY.basePort()) + portShift));
+		env.put("CREWSHIP_GATEWAY_INTERNAL_PORT",
+				Integer.toString(this.config.port(GATEWAY.basePort() + 1) + portShift));
 		env.put("CREWSHIP_GATEWAY_SIGNING_KEY_FILE",
 				this.config.dataDir().resolve("secrets/gateway-signing-key.jwk").toString());
 		env.put("CREWSHIP_INTERNAL_TOKEN", internalToken);
@@ -250,12 +255,46 @@ public final class Suite implements AutoCloseable {
 		return url(service);
 	}
 
+	/**
+	 * JDBC URL, user and password of a service's database (for tests that look behind the
+	 * API).
+	 */
+	public List<String> database(String shortName) {
+		return List.of("jdbc:postgresql://" + this.postgres.host() + ":" + this.postgres.port() + "/"
+				+ this.config.dbPrefix() + "_" + shortName, this.postgres.user(), this.postgres.password());
+	}
+
 	public String gatewayUrl() {
 		return url(GATEWAY);
 	}
 
 	public String gatewayInternalUrl() {
 		return "http://127.0.0.1:" + this.config.port(GATEWAY.basePort() + 1);
+	}
+
+	/**
+	 * Starts one more gateway replica beside the suite's, its ports shifted by
+	 * {@code portShift} (tests of behaviour across replicas). It stops with the suite.
+	 * @return its public URL
+	 */
+	public synchronized String startExtraGateway(int portShift) {
+		int port = this.config.port(GATEWAY.basePort()) + portShift;
+		Ports.requireFree(port, "extra gateway");
+		Ports.requireFree(port + 1, "extra gateway internal listener");
+		Component replica = new Component("gateway", GATEWAY.basePort() + portShift, null);
+		ChildProcess process = ChildProcess.start("gateway+" + portShift, jvm(GATEWAY),
+				gatewayEnv(secret("internal-token"), portShift),
+				this.config.logs().resolve("gateway-" + portShift + ".log"));
+		this.processes.put(replica, process);
+		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+		long deadline = System.nanoTime() + HEALTHY_WITHIN.toNanos();
+		while (!isReady(http, replica)) {
+			if (!process.isAlive() || System.nanoTime() > deadline) {
+				throw new DevstackException("The extra gateway did not start:\n" + process.tail(30));
+			}
+			KafkaBroker.sleep(300);
+		}
+		return url(replica);
 	}
 
 	/**

@@ -15,12 +15,15 @@ class DevstackConfigTests {
 	void environmentOverridesDefaults() {
 		DevstackConfig config = DevstackConfig.fromEnvironment(Path.of("."),
 				Map.of("CREWSHIP_DATA_DIR", "/tmp/x", "CREWSHIP_PORT_OFFSET", "1000", "KAFKA_BOOTSTRAP_SERVERS",
-						"broker:9092", "CREWSHIP_DB_URL", "jdbc:postgresql://db:5432", "CREWSHIP_DB_PREFIX", "st"));
+						"broker:9092", "CREWSHIP_DB_URL", "jdbc:postgresql://db:5432", "CREWSHIP_DB_PREFIX", "st",
+						"CREWSHIP_ALLOW_SIGNUP", "true"));
 		assertThat(config.dataDir()).isEqualTo(Path.of("/tmp/x"));
 		assertThat(config.port(8080)).isEqualTo(9080);
 		assertThat(config.kafkaBootstrapServers()).isEqualTo("broker:9092");
 		assertThat(config.dbUrl()).isEqualTo("jdbc:postgresql://db:5432");
 		assertThat(config.dbPrefix()).isEqualTo("st");
+		assertThat(config.passThrough()).containsEntry("CREWSHIP_ALLOW_SIGNUP", "true")
+			.doesNotContainKeys("CREWSHIP_DATA_DIR", "CREWSHIP_DB_URL", "CREWSHIP_PORT_OFFSET");
 	}
 
 	@Test

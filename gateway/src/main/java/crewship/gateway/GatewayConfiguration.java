@@ -21,7 +21,13 @@ import crewship.gateway.edge.EdgeIdentityFilter;
 import crewship.gateway.edge.Fallbacks;
 import crewship.gateway.edge.InternalListener;
 import crewship.gateway.health.SuiteHealth;
+import crewship.gateway.identity.AuthService;
+import crewship.gateway.identity.AuthTokens;
 import crewship.gateway.identity.Authenticator;
+import crewship.gateway.identity.CliTokenAuthenticator;
+import crewship.gateway.identity.CredentialCache;
+import crewship.gateway.identity.SessionCookieAuthenticator;
+import crewship.gateway.identity.WsTokenAuthenticator;
 import crewship.gateway.identity.InternalTokenAuthenticator;
 import crewship.platform.identity.IdentityAssertionSigner;
 import crewship.platform.identity.SigningKeys;
@@ -43,13 +49,22 @@ class GatewayConfiguration {
 		return new IdentityAssertionSigner(keys.signingKey());
 	}
 
+	@Bean
+	AuthService authService(GatewayProperties properties, IdentityAssertionSigner signer) {
+		return new AuthService(properties.services().get("auth-service"), signer);
+	}
+
 	/**
-	 * In the order they are asked; the session, CLI, WebSocket and webhook authenticators
-	 * join here.
+	 * In the order they are asked; the first that recognises its credential decides. The
+	 * webhook-signature authenticator joins here with credential-vault-service.
 	 */
 	@Bean
-	List<Authenticator> authenticators(GatewayProperties properties) {
-		return List.of(new InternalTokenAuthenticator(properties.internalToken()));
+	List<Authenticator> authenticators(GatewayProperties properties, AuthService auth) {
+		AuthTokens tokens = new AuthTokens(auth.jwksUri());
+		CredentialCache cache = new CredentialCache();
+		return List.of(new InternalTokenAuthenticator(properties.internalToken()),
+				new WsTokenAuthenticator(tokens, auth, cache), new CliTokenAuthenticator(auth, cache),
+				new SessionCookieAuthenticator(tokens, auth, cache));
 	}
 
 	@Bean

@@ -27,6 +27,13 @@ final class RunningSuite {
 
 	private static Runnable stop;
 
+	static final Path DATA_DIR = Path.of(System.getProperty("crewship.repository", ".."))
+		.toAbsolutePath()
+		.normalize()
+		.resolve("system-tests/target/suite-data");
+
+	static final String DB_PREFIX = "crewship_st_" + UUID.randomUUID().toString().substring(0, 8);
+
 	private RunningSuite() {
 	}
 
@@ -39,11 +46,12 @@ final class RunningSuite {
 
 	private static Suite start() {
 		Path repository = Path.of(System.getProperty("crewship.repository", "..")).toAbsolutePath().normalize();
-		Path dataDir = repository.resolve("system-tests/target/suite-data");
+		Path dataDir = DATA_DIR;
 		deleteRecursively(dataDir);
 		Map<String, String> env = new java.util.HashMap<>(System.getenv());
 		env.put("CREWSHIP_DATA_DIR", dataDir.toString());
-		env.put("CREWSHIP_DB_PREFIX", "crewship_st_" + UUID.randomUUID().toString().substring(0, 8));
+		env.put("CREWSHIP_DB_PREFIX", DB_PREFIX);
+		env.put("CREWSHIP_ALLOW_SIGNUP", "true");
 		env.putIfAbsent("CREWSHIP_PORT_OFFSET", "1000");
 		Suite started = Suite.start(DevstackConfig.fromEnvironment(repository, env), new Log(System.out));
 		stop = () -> {

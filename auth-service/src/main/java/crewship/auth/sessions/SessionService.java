@@ -9,6 +9,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import crewship.auth.AuthProperties;
+import crewship.auth.users.LoginAttempts;
 import crewship.auth.users.Passwords;
 import crewship.auth.users.User;
 import crewship.auth.users.UserRepository;
@@ -32,8 +33,11 @@ public class SessionService {
 
 	private final AuthProperties properties;
 
+	private final LoginAttempts attempts;
+
 	SessionService(UserRepository users, UserSessionRepository sessions, Passwords passwords, SessionTokens tokens,
-			AuthProperties properties) {
+			AuthProperties properties, LoginAttempts attempts) {
+		this.attempts = attempts;
 		this.users = users;
 		this.sessions = sessions;
 		this.passwords = passwords;
@@ -46,15 +50,18 @@ public class SessionService {
 	}
 
 	/**
-	 * @throws ProblemException 401 for an unknown email or a wrong password, alike
+	 * @throws ProblemException 401 for an unknown email or a wrong password, alike; 429
+	 * while the account is locked after repeated misses
 	 */
-	@Transactional
 	public SignIn signIn(String email, String password, String userAgent, String ip) {
 		Optional<User> user = (email != null) ? this.users.findByEmail(email.trim()) : Optional.empty();
+		user.ifPresent(this.attempts::requireUnlocked);
 		String hash = user.map(User::getPasswordHash).orElse(null);
 		if (password == null || !this.passwords.matches(password, hash)) {
+			user.ifPresent(found -> this.attempts.failed(found.getId()));
 			throw ProblemException.unauthorized("Invalid email or password");
 		}
+		this.attempts.succeeded(user.get().getId());
 		return open(user.get(), userAgent, ip);
 	}
 
@@ -81,9 +88,13 @@ public class SessionService {
 		session.revoke();
 	}
 
-	/** After a password change: every session but the one that changed it. */
+	/**
+	 * Stores the new password hash and revokes every session but the one that changed it,
+	 * in one transaction. @return how many sessions were revoked
+	 */
 	@Transactional
-	public int revokeOthers(String userId, String keepSessionId) {
+	public int changePassword(String userId, String newHash, String keepSessionId) {
+		this.users.findById(userId).orElseThrow().changePassword(newHash);
 		return this.sessions.revokeOthers(userId, (keepSessionId != null) ? keepSessionId : "", Timestamps.now());
 	}
 

@@ -15,6 +15,12 @@ import crewship.platform.ids.Timestamps;
 @Table(name = "users")
 public class User {
 
+	static final int FREE_ATTEMPTS = 5;
+
+	static final java.time.Duration FIRST_LOCK = java.time.Duration.ofSeconds(30);
+
+	static final java.time.Duration MAX_LOCK = java.time.Duration.ofMinutes(15);
+
 	@Id
 	private String id;
 
@@ -28,6 +34,10 @@ public class User {
 	private Instant createdAt;
 
 	private Instant updatedAt;
+
+	private int failedLoginCount;
+
+	private Instant lockedUntil;
 
 	@Version
 	private long version;
@@ -46,6 +56,37 @@ public class User {
 
 	public void changePassword(String passwordHash) {
 		this.passwordHash = passwordHash;
+		this.updatedAt = Timestamps.now();
+	}
+
+	/**
+	 * Wrong password: after {@link #FREE_ATTEMPTS} misses the account locks, doubling
+	 * each time.
+	 */
+	public void recordFailedLogin(Instant now) {
+		this.failedLoginCount++;
+		if (this.failedLoginCount >= FREE_ATTEMPTS) {
+			long seconds = Math.min(MAX_LOCK.toSeconds(),
+					FIRST_LOCK.toSeconds() << Math.min(10, this.failedLoginCount - FREE_ATTEMPTS));
+			this.lockedUntil = now.plusSeconds(seconds);
+		}
+	}
+
+	public void recordSuccessfulLogin() {
+		this.failedLoginCount = 0;
+		this.lockedUntil = null;
+	}
+
+	/**
+	 * @return how long the account stays locked, zero when it is not
+	 */
+	public java.time.Duration lockedFor(Instant now) {
+		return (this.lockedUntil != null && this.lockedUntil.isAfter(now))
+				? java.time.Duration.between(now, this.lockedUntil) : java.time.Duration.ZERO;
+	}
+
+	public void rename(String fullName) {
+		this.fullName = fullName.trim();
 		this.updatedAt = Timestamps.now();
 	}
 

@@ -86,7 +86,12 @@ public class EdgeIdentityFilter implements WebFilter, Ordered {
 			.defaultIfEmpty(IdentityAssertion.anonymous())
 			.flatMap(identity -> chain.filter(withAssertion(exchange, identity)))
 			.onErrorResume(AuthenticationException.class,
-					ex -> ReactiveProblems.write(exchange, HttpStatus.UNAUTHORIZED, ex.getMessage()));
+					ex -> ReactiveProblems.write(exchange, HttpStatus.UNAUTHORIZED, ex.getMessage()))
+			.onErrorResume(Authenticator.AuthenticationUnavailableException.class, ex -> {
+				exchange.getResponse().getHeaders().set("Retry-After", "5");
+				return ReactiveProblems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE,
+						"Sign-in cannot be checked right now; retry shortly");
+			});
 	}
 
 	private ServerWebExchange withAssertion(ServerWebExchange exchange, IdentityAssertion identity) {

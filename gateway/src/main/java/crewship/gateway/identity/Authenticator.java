@@ -28,6 +28,18 @@ public interface Authenticator {
 	}
 
 	/**
+	 * The credential cannot be checked now (auth-service unreachable): 503, never a
+	 * guess.
+	 */
+	class AuthenticationUnavailableException extends RuntimeException {
+
+		public AuthenticationUnavailableException(String message, Throwable cause) {
+			super(message, cause);
+		}
+
+	}
+
+	/**
 	 * A credential was presented and is not valid: 401, never a fallback to anonymous.
 	 */
 	class AuthenticationException extends RuntimeException {

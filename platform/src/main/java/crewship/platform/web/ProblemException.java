@@ -38,6 +38,13 @@ public class ProblemException extends ErrorResponseException {
 		return new ProblemException(HttpStatus.NOT_FOUND, detail);
 	}
 
+	/** 429 with {@code Retry-After}, for backoff and rate limits. */
+	public static ProblemException tooManyRequests(String detail, java.time.Duration retryAfter) {
+		ProblemException problem = new ProblemException(HttpStatus.TOO_MANY_REQUESTS, detail);
+		problem.getHeaders().set("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
+		return problem;
+	}
+
 	public static ProblemException conflict(String detail) {
 		return new ProblemException(HttpStatus.CONFLICT, detail);
 	}

@@ -1,0 +1,91 @@
+package crewship.auth.users;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+import crewship.auth.sessions.SessionService;
+import crewship.platform.identity.AuthMethod;
+import crewship.platform.identity.IdentityAssertion;
+import crewship.platform.web.ProblemException;
+
+/** A user's own profile and password; no workspace role needed. */
+@RestController
+class ProfileController {
+
+	private final UserRepository users;
+
+	private final Passwords passwords;
+
+	private final LoginAttempts attempts;
+
+	private final SessionService sessions;
+
+	ProfileController(UserRepository users, Passwords passwords, LoginAttempts attempts, SessionService sessions) {
+		this.users = users;
+		this.passwords = passwords;
+		this.attempts = attempts;
+		this.sessions = sessions;
+	}
+
+	record Rename(@NotBlank @Size(min = 1, max = 100) String fullName) {
+	}
+
+	record ChangePassword(@NotNull String currentPassword, @NotNull @Size(min = 8, max = 200) String newPassword) {
+	}
+
+	@PatchMapping("/api/v1/users/me")
+	@Transactional
+	Map<String, Object> rename(@Valid @RequestBody Rename request, IdentityAssertion caller) {
+		User user = me(caller);
+		user.rename(request.fullName());
+		Map<String, Object> body = new LinkedHashMap<>();
+		body.put("id", user.getId());
+		body.put("email", user.getEmail());
+		body.put("full_name", user.getFullName());
+		body.put("avatar_url", null);
+		return body;
+	}
+
+	/**
+	 * Checks the current password under the same lockout as sign-in, then revokes every
+	 * other session (all of them for a CLI-token caller, who has no browser session to
+	 * keep).
+	 */
+	@PostMapping("/api/v1/users/me/password")
+	Map<String, Object> changePassword(@Valid @RequestBody ChangePassword request, IdentityAssertion caller) {
+		User user = me(caller);
+		this.attempts.requireUnlocked(user);
+		if (user.getPasswordHash() == null) {
+			throw ProblemException.badRequest("This account has no password; use password recovery");
+		}
+		if (!this.passwords.matches(request.currentPassword(), user.getPasswordHash())) {
+			this.attempts.failed(user.getId());
+			throw ProblemException.unauthorized("current_password is incorrect");
+		}
+		this.attempts.succeeded(user.getId());
+		String keep = (caller.method() == AuthMethod.SESSION) ? caller.credentialId() : null;
+		int revoked = this.sessions.changePassword(user.getId(), this.passwords.hash(request.newPassword()), keep);
+		return Map.of("success", true, "sessions_revoked", revoked);
+	}
+
+	private User me(IdentityAssertion caller) {
+		if (!caller.isAuthenticated() || caller.method() == AuthMethod.INTERNAL
+				|| caller.method() == AuthMethod.WEBHOOK) {
+			throw ProblemException.unauthorized("Authentication required");
+		}
+		return this.users.findById(caller.subject())
+			.orElseThrow(() -> ProblemException.unauthorized("Authentication required"));
+	}
+
+}

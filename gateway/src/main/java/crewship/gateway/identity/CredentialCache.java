@@ -1,0 +1,30 @@
+package crewship.gateway.identity;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Function;
+
+import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import reactor.core.publisher.Mono;
+
+/**
+ * A short memory of auth-service's verdicts, per gateway replica. Kept for at most
+ * {@link #TTL}, so a revocation (sign-out, session revoke, password change, token revoke)
+ * is honoured by every replica within 5 s without any replica telling the others.
+ */
+public class CredentialCache {
+
+	public static final Duration TTL = Duration.ofSeconds(4);
+
+	private final AsyncCache<String, Optional<AuthService.Holder>> verdicts = Caffeine.newBuilder()
+		.expireAfterWrite(TTL)
+		.maximumSize(100_000)
+		.buildAsync();
+
+	public Mono<Optional<AuthService.Holder>> get(String key,
+			Function<String, Mono<Optional<AuthService.Holder>>> ask) {
+		return Mono.fromFuture(() -> this.verdicts.get(key, (k, executor) -> ask.apply(k).toFuture()));
+	}
+
+}
