@@ -17,6 +17,7 @@ import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import crewship.gateway.edge.CsrfGuard;
 import crewship.gateway.edge.EdgeIdentityFilter;
 import crewship.gateway.edge.Fallbacks;
 import crewship.gateway.edge.InternalListener;
@@ -70,7 +71,8 @@ class GatewayConfiguration {
 	@Bean
 	EdgeIdentityFilter edgeIdentityFilter(GatewayProperties properties, List<Authenticator> authenticators,
 			IdentityAssertionSigner signer) {
-		return new EdgeIdentityFilter(properties.internalPort(), authenticators, signer);
+		return new EdgeIdentityFilter(properties.internalPort(), authenticators, signer,
+				new CsrfGuard(properties.allowedOrigins()));
 	}
 
 	@Bean

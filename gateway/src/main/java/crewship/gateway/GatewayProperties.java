@@ -2,6 +2,7 @@ package crewship.gateway;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -17,13 +18,16 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * shared by all replicas
  * @param signingKeyFile where to read that key from, or keep a generated one (local runs)
  * @param services each service's base URL by name, for routing and {@code /api/health}
+ * @param allowedOrigins browser origins besides the gateway's own that may send
+ * cookie-authenticated changes ({@code CREWSHIP_ALLOWED_ORIGINS})
  */
 @ConfigurationProperties("crewship.gateway")
 public record GatewayProperties(int internalPort, String internalToken, String signingKey, Path signingKeyFile,
-		Map<String, URI> services) {
+		Map<String, URI> services, List<String> allowedOrigins) {
 
 	public GatewayProperties {
 		services = (services != null) ? Map.copyOf(services) : Map.of();
+		allowedOrigins = (allowedOrigins != null) ? List.copyOf(allowedOrigins) : List.of();
 	}
 
 }

@@ -140,6 +140,13 @@ class GatewayEdgeTests {
 	}
 
 	@Test
+	void bodyOverOneMegabyteIs413BeforeAnythingIsForwarded() {
+		Response response = this.publicApi.postJson("/api/v1/crews", "x".repeat(1024 * 1024 + 1));
+		assertProblem(response, 413);
+		assertThat(forwardedIdentity.get()).isNull();
+	}
+
+	@Test
 	void pathOutsideTheApiIsProblem404() {
 		assertProblem(this.publicApi.get("/not-an-api"), 404);
 	}

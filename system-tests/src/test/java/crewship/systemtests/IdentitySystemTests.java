@@ -274,6 +274,20 @@ class IdentitySystemTests {
 			.status()).as("a VIEWER cannot add members").isEqualTo(403);
 	}
 
+	@Test
+	void cookieAuthenticatedChangesFromAnotherSiteAreRefused() {
+		SignedIn user = signUpAndIn();
+		String url = gateway + "/api/v1/auth/cli-token";
+		Response crossSite = Client.post(url, "{}", "Cookie", user.cookieHeader(), "Origin", "https://evil.example");
+		assertThat(crossSite.status()).isEqualTo(403);
+		assertThat(crossSite.header("Content-Type")).startsWith("application/problem+json");
+		assertThat(Client.post(url, "{}", "Cookie", user.cookieHeader(), "Origin", gateway).status()).as("same origin")
+			.isEqualTo(200);
+		assertThat(Client
+			.get(gateway + "/api/v1/auth/sessions", "Cookie", user.cookieHeader(), "Origin", "https://evil.example")
+			.status()).as("reads are not state changes").isEqualTo(200);
+	}
+
 	private static void expireInDatabase(String tokenId) throws Exception {
 		try (Connection connection = DriverManager
 			.getConnection("jdbc:postgresql://127.0.0.1:5432/" + RunningSuite.DB_PREFIX + "_auth", "postgres", "");

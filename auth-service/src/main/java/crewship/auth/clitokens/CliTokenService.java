@@ -14,6 +14,8 @@ import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import crewship.platform.audit.AuditRecord;
+import crewship.platform.audit.AuditTrail;
 import crewship.platform.ids.Timestamps;
 import crewship.platform.web.ProblemException;
 
@@ -33,8 +35,11 @@ public class CliTokenService {
 
 	private final CliTokenRepository tokens;
 
-	CliTokenService(CliTokenRepository tokens) {
+	private final AuditTrail audit;
+
+	CliTokenService(CliTokenRepository tokens, AuditTrail audit) {
 		this.tokens = tokens;
+		this.audit = audit;
 	}
 
 	/** A token just minted: the only moment its value exists outside the client. */
@@ -50,6 +55,8 @@ public class CliTokenService {
 		CliToken record = this.tokens
 			.save(new CliToken(userId, (name == null || name.isBlank()) ? "CLI token" : name.trim(),
 					CliToken.Tier.STANDARD, hash(token), expiresAt));
+		this.audit.record(new AuditRecord(null, userId, "cli_token.create", "cli_token", record.getId(),
+				java.util.Map.of("name", record.getName()), null, null));
 		return new Minted(record, token);
 	}
 
@@ -76,7 +83,10 @@ public class CliTokenService {
 		CliToken record = this.tokens.findById(tokenId)
 			.filter(candidate -> candidate.getUserId().equals(userId))
 			.orElseThrow(() -> ProblemException.notFound("CLI token not found"));
-		record.revoke();
+		if (record.revoke()) {
+			this.audit
+				.record(new AuditRecord(null, userId, "cli_token.revoke", "cli_token", tokenId, null, null, null));
+		}
 	}
 
 	static String hash(String token) {

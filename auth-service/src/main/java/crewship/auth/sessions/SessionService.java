@@ -58,10 +58,10 @@ public class SessionService {
 		user.ifPresent(this.attempts::requireUnlocked);
 		String hash = user.map(User::getPasswordHash).orElse(null);
 		if (password == null || !this.passwords.matches(password, hash)) {
-			user.ifPresent(found -> this.attempts.failed(found.getId()));
+			user.ifPresent(found -> this.attempts.failed(found.getId(), ip, userAgent));
 			throw ProblemException.unauthorized("Invalid email or password");
 		}
-		this.attempts.succeeded(user.get().getId());
+		this.attempts.succeeded(user.get().getId(), ip, userAgent);
 		return open(user.get(), userAgent, ip);
 	}
 

@@ -6,6 +6,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
+import crewship.platform.audit.AuditRecord;
+import crewship.platform.audit.AuditTrail;
 import crewship.platform.ids.Timestamps;
 import crewship.platform.web.ProblemException;
 
@@ -18,8 +20,11 @@ public class LoginAttempts {
 
 	private final UserRepository users;
 
-	LoginAttempts(UserRepository users) {
+	private final AuditTrail audit;
+
+	LoginAttempts(UserRepository users, AuditTrail audit) {
 		this.users = users;
+		this.audit = audit;
 	}
 
 	/**
@@ -33,13 +38,15 @@ public class LoginAttempts {
 	}
 
 	@Transactional(propagation = Propagation.REQUIRES_NEW)
-	public void failed(String userId) {
+	public void failed(String userId, String ip, String userAgent) {
 		this.users.findById(userId).ifPresent(user -> user.recordFailedLogin(Timestamps.now()));
+		this.audit.record(new AuditRecord(null, userId, "auth.login_failed", "user", userId, null, ip, userAgent));
 	}
 
 	@Transactional(propagation = Propagation.REQUIRES_NEW)
-	public void succeeded(String userId) {
+	public void succeeded(String userId, String ip, String userAgent) {
 		this.users.findById(userId).ifPresent(User::recordSuccessfulLogin);
+		this.audit.record(new AuditRecord(null, userId, "auth.login", "user", userId, null, ip, userAgent));
 	}
 
 }

@@ -70,10 +70,10 @@ class ProfileController {
 			throw ProblemException.badRequest("This account has no password; use password recovery");
 		}
 		if (!this.passwords.matches(request.currentPassword(), user.getPasswordHash())) {
-			this.attempts.failed(user.getId());
+			this.attempts.failed(user.getId(), null, null);
 			throw ProblemException.unauthorized("current_password is incorrect");
 		}
-		this.attempts.succeeded(user.getId());
+		this.attempts.succeeded(user.getId(), null, null);
 		String keep = (caller.method() == AuthMethod.SESSION) ? caller.credentialId() : null;
 		int revoked = this.sessions.changePassword(user.getId(), this.passwords.hash(request.newPassword()), keep);
 		return Map.of("success", true, "sessions_revoked", revoked);

@@ -6,6 +6,8 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
+import crewship.platform.audit.AuditRecord;
+import crewship.platform.audit.AuditTrail;
 import crewship.platform.events.DomainEvents;
 import crewship.platform.events.Topics;
 import crewship.platform.membership.Membership;
@@ -23,9 +25,12 @@ class Memberships {
 
 	private final DomainEvents events;
 
-	Memberships(WorkspaceMemberRepository members, DomainEvents events) {
+	private final AuditTrail audit;
+
+	Memberships(WorkspaceMemberRepository members, DomainEvents events, AuditTrail audit) {
 		this.members = members;
 		this.events = events;
+		this.audit = audit;
 	}
 
 	/**
@@ -40,6 +45,8 @@ class Memberships {
 			String domainEvent) {
 		this.events.publishTo(Topics.MEMBERSHIPS, Membership.key(workspaceId, userId), Membership.CHANGED, workspaceId,
 				userId, actor, new Membership(workspaceId, userId, role, version));
+		this.audit.record(new AuditRecord(workspaceId, actor, domainEvent, "workspace_member", userId,
+				Map.of("role", (role != null) ? role.name() : "NONE"), null, null));
 		this.events.publish(domainEvent, workspaceId, workspaceId, actor,
 				Map.of("workspace_id", workspaceId, "user_id", userId, "role", (role != null) ? role.name() : "NONE"));
 	}

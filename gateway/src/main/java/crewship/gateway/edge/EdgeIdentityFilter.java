@@ -16,6 +16,7 @@ import org.springframework.web.server.WebFilterChain;
 import crewship.gateway.identity.Authenticator;
 import crewship.gateway.identity.Authenticator.AuthenticationException;
 import crewship.gateway.identity.Authenticator.Listener;
+import crewship.platform.identity.AuthMethod;
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.identity.IdentityAssertionSigner;
 import crewship.platform.internal.InternalProperties;
@@ -38,6 +39,9 @@ public class EdgeIdentityFilter implements WebFilter, Ordered {
 
 	static final String INTERNAL_PREFIX = "/api/v1/internal/";
 
+	/** The seed's 1 MB body limit, refused here before a byte is forwarded. */
+	static final long MAX_BODY_BYTES = 1024 * 1024;
+
 	static final String JWKS_PATH = "/api/v1/internal/jwks";
 
 	/**
@@ -52,10 +56,14 @@ public class EdgeIdentityFilter implements WebFilter, Ordered {
 
 	private final IdentityAssertionSigner signer;
 
-	public EdgeIdentityFilter(int internalPort, List<Authenticator> authenticators, IdentityAssertionSigner signer) {
+	private final CsrfGuard csrf;
+
+	public EdgeIdentityFilter(int internalPort, List<Authenticator> authenticators, IdentityAssertionSigner signer,
+			CsrfGuard csrf) {
 		this.internalPort = internalPort;
 		this.authenticators = List.copyOf(authenticators);
 		this.signer = signer;
+		this.csrf = csrf;
 	}
 
 	@Override
@@ -69,6 +77,10 @@ public class EdgeIdentityFilter implements WebFilter, Ordered {
 		String path = exchange.getRequest().getPath().pathWithinApplication().value();
 		boolean internalPath = path.startsWith(INTERNAL_PREFIX);
 		exchange.getAttributes().put(ORIGINAL_PATH, path);
+		if (exchange.getRequest().getHeaders().getContentLength() > MAX_BODY_BYTES) {
+			return ReactiveProblems.write(exchange, HttpStatus.CONTENT_TOO_LARGE,
+					"Request body exceeds " + MAX_BODY_BYTES + " bytes");
+		}
 		if (internalPath != (listener == Listener.INTERNAL)) {
 			return ReactiveProblems.write(exchange, HttpStatus.NOT_FOUND, "No endpoint " + path + " on this listener");
 		}
@@ -84,7 +96,9 @@ public class EdgeIdentityFilter implements WebFilter, Ordered {
 			.concatMap(authenticator -> authenticator.authenticate(exchange, listener))
 			.next()
 			.defaultIfEmpty(IdentityAssertion.anonymous())
-			.flatMap(identity -> chain.filter(withAssertion(exchange, identity)))
+			.flatMap(identity -> (identity.method() == AuthMethod.SESSION && !this.csrf.permits(exchange.getRequest()))
+					? ReactiveProblems.write(exchange, HttpStatus.FORBIDDEN, "Cross-site request refused")
+					: chain.filter(withAssertion(exchange, identity)))
 			.onErrorResume(AuthenticationException.class,
 					ex -> ReactiveProblems.write(exchange, HttpStatus.UNAUTHORIZED, ex.getMessage()))
 			.onErrorResume(Authenticator.AuthenticationUnavailableException.class, ex -> {

@@ -15,6 +15,7 @@ import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
+import crewship.platform.audit.AuditTrail;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -43,6 +44,11 @@ public class EventsAutoConfiguration {
 	DomainEvents domainEvents(JdbcTemplate jdbc, JsonMapper json, OutboxRelay relay,
 			@Value("${crewship.events.producer}") String producer) {
 		return new DomainEvents(jdbc, json, Topics.domain(producer), relay);
+	}
+
+	@Bean
+	AuditTrail auditTrail(DomainEvents events) {
+		return new AuditTrail(events);
 	}
 
 	@Bean
