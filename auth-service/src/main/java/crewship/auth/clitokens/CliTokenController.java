@@ -52,7 +52,7 @@ class CliTokenController {
 
 	@PostMapping("/api/v1/auth/cli-token")
 	TokenView create(@Valid @RequestBody(required = false) CreateToken request, IdentityAssertion caller) {
-		requireUser(caller);
+		caller.requireUser();
 		CreateToken body = (request != null) ? request : new CreateToken(null, null, null);
 		if (body.tier() != null && !body.tier().equals("STANDARD")) {
 			throw ProblemException.badRequest("tier: only STANDARD tokens can be issued");
@@ -73,23 +73,16 @@ class CliTokenController {
 
 	@GetMapping("/api/v1/auth/cli-tokens")
 	Map<String, List<TokenView>> list(IdentityAssertion caller) {
-		requireUser(caller);
+		caller.requireUser();
 		return Map.of("data",
 				this.tokens.list(caller.subject()).stream().map(record -> TokenView.of(record, null)).toList());
 	}
 
 	@DeleteMapping("/api/v1/auth/cli-tokens/{tokenId}")
 	Map<String, String> revoke(@PathVariable String tokenId, IdentityAssertion caller) {
-		requireUser(caller);
+		caller.requireUser();
 		this.tokens.revoke(caller.subject(), tokenId);
 		return Map.of("status", "revoked");
-	}
-
-	private static void requireUser(IdentityAssertion caller) {
-		if (!caller.isAuthenticated() || caller.method() == AuthMethod.INTERNAL
-				|| caller.method() == AuthMethod.WEBHOOK) {
-			throw ProblemException.unauthorized("Authentication required");
-		}
 	}
 
 }

@@ -23,7 +23,6 @@ import crewship.auth.users.User;
 import crewship.auth.users.UserRepository;
 import crewship.platform.identity.AuthMethod;
 import crewship.platform.identity.IdentityAssertion;
-import crewship.platform.web.ProblemException;
 
 /** The NextAuth-compatible browser flow under {@code /api/auth/*}. */
 @RestController
@@ -134,12 +133,6 @@ class NextAuthController {
 			return forwarded.split(",")[0].trim();
 		}
 		return request.getRemoteAddr();
-	}
-
-	static void requireSession(IdentityAssertion caller) {
-		if (!caller.isAuthenticated()) {
-			throw ProblemException.unauthorized("Authentication required");
-		}
 	}
 
 }

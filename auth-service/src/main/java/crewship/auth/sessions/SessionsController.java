@@ -31,7 +31,7 @@ class SessionsController {
 
 	@GetMapping("/api/v1/auth/sessions")
 	List<SessionView> list(IdentityAssertion caller) {
-		NextAuthController.requireSession(caller);
+		caller.requireUser();
 		String current = currentSession(caller);
 		return this.sessions.active(caller.subject())
 			.stream()
@@ -42,7 +42,7 @@ class SessionsController {
 
 	@PostMapping("/api/v1/auth/sessions/{id}/revoke")
 	Map<String, Object> revoke(@PathVariable String id, IdentityAssertion caller) {
-		NextAuthController.requireSession(caller);
+		caller.requireUser();
 		this.sessions.revoke(caller.subject(), id);
 		return Map.of("ok", true, "id", id, "is_current", id.equals(currentSession(caller)));
 	}

@@ -80,11 +80,7 @@ class ProfileController {
 	}
 
 	private User me(IdentityAssertion caller) {
-		if (!caller.isAuthenticated() || caller.method() == AuthMethod.INTERNAL
-				|| caller.method() == AuthMethod.WEBHOOK) {
-			throw ProblemException.unauthorized("Authentication required");
-		}
-		return this.users.findById(caller.subject())
+		return this.users.findById(caller.requireUser())
 			.orElseThrow(() -> ProblemException.unauthorized("Authentication required"));
 	}
 

@@ -22,7 +22,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.ids.Slug;
-import crewship.platform.web.ProblemException;
 
 @RestController
 class WorkspaceController {
@@ -42,14 +41,14 @@ class WorkspaceController {
 
 	@GetMapping("/api/v1/workspaces")
 	List<Map<String, Object>> list(IdentityAssertion caller) {
-		requireUser(caller);
+		caller.requireUser();
 		return this.workspaces.list(caller.subject()).stream().map(WorkspaceController::view).toList();
 	}
 
 	@PostMapping("/api/v1/workspaces")
 	@ResponseStatus(HttpStatus.CREATED)
 	Map<String, Object> create(@Valid @RequestBody CreateWorkspace request, IdentityAssertion caller) {
-		requireUser(caller);
+		caller.requireUser();
 		Workspace workspace = this.workspaces.create(caller.subject(), request.name().trim(), request.slug(),
 				blankToNull(request.preferredLanguage()));
 		return view(new WorkspaceService.Membered(workspace, crewship.platform.membership.WorkspaceRole.OWNER, 1));
@@ -104,12 +103,6 @@ class WorkspaceController {
 
 	private static String blankToNull(String value) {
 		return (value == null || value.isBlank()) ? null : value.trim();
-	}
-
-	static void requireUser(IdentityAssertion caller) {
-		if (!caller.isAuthenticated()) {
-			throw ProblemException.unauthorized("Authentication required");
-		}
 	}
 
 }

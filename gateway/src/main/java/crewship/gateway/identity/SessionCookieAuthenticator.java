@@ -23,14 +23,11 @@ public class SessionCookieAuthenticator implements Authenticator {
 
 	private final AuthTokens tokens;
 
-	private final AuthService auth;
-
-	private final CredentialCache cache;
+	private final LiveSessions sessions;
 
 	public SessionCookieAuthenticator(AuthTokens tokens, AuthService auth, CredentialCache cache) {
 		this.tokens = tokens;
-		this.auth = auth;
-		this.cache = cache;
+		this.sessions = new LiveSessions(auth, cache);
 	}
 
 	@Override
@@ -46,11 +43,7 @@ public class SessionCookieAuthenticator implements Authenticator {
 			return Mono.empty();
 		}
 		return this.tokens.sessionCookie(cookie.getValue())
-			.flatMap(claims -> this.cache
-				.get("session:" + claims.sessionId(), key -> this.auth.session(claims.sessionId()))
-				.flatMap(holder -> Mono.justOrEmpty(holder))
-				.filter(holder -> holder.userId().equals(claims.userId()))
-				.map(holder -> new IdentityAssertion(holder.userId(), AuthMethod.SESSION, claims.sessionId(), null)));
+			.flatMap(claims -> this.sessions.caller(claims, AuthMethod.SESSION));
 	}
 
 }

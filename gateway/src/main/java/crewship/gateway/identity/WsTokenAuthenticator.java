@@ -19,14 +19,11 @@ public class WsTokenAuthenticator implements Authenticator {
 
 	private final AuthTokens tokens;
 
-	private final AuthService auth;
-
-	private final CredentialCache cache;
+	private final LiveSessions sessions;
 
 	public WsTokenAuthenticator(AuthTokens tokens, AuthService auth, CredentialCache cache) {
 		this.tokens = tokens;
-		this.auth = auth;
-		this.cache = cache;
+		this.sessions = new LiveSessions(auth, cache);
 	}
 
 	@Override
@@ -36,11 +33,7 @@ public class WsTokenAuthenticator implements Authenticator {
 			return Mono.empty();
 		}
 		return this.tokens.wsToken(token)
-			.flatMap(claims -> this.cache
-				.get("session:" + claims.sessionId(), key -> this.auth.session(claims.sessionId()))
-				.flatMap(holder -> Mono.justOrEmpty(holder))
-				.filter(holder -> holder.userId().equals(claims.userId()))
-				.map(holder -> new IdentityAssertion(holder.userId(), AuthMethod.WS, claims.sessionId(), null)))
+			.flatMap(claims -> this.sessions.caller(claims, AuthMethod.WS))
 			.switchIfEmpty(Mono.error(new AuthenticationException("Invalid, expired or revoked WebSocket token")));
 	}
 

@@ -1,5 +1,7 @@
 package crewship.platform.identity;
 
+import crewship.platform.web.ProblemException;
+
 /**
  * Who the gateway says is calling: the caller ({@code sub}), how it authenticated, the
  * session or token id it used, and for webhooks the target. Every request a service
@@ -27,6 +29,20 @@ public record IdentityAssertion(String subject, AuthMethod method, String creden
 
 	public boolean isAuthenticated() {
 		return this.method != AuthMethod.ANONYMOUS && this.subject != null;
+	}
+
+	/**
+	 * For endpoints that act for a person (session cookie, CLI token, WebSocket token).
+	 * @return the user's id
+	 * @throws ProblemException 401 for anonymous, internal and webhook callers
+	 */
+	public String requireUser() {
+		boolean user = this.method == AuthMethod.SESSION || this.method == AuthMethod.CLI
+				|| this.method == AuthMethod.WS;
+		if (!user || this.subject == null) {
+			throw ProblemException.unauthorized("Authentication required");
+		}
+		return this.subject;
 	}
 
 }
