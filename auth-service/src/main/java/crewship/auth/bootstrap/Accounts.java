@@ -10,6 +10,7 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import crewship.auth.clitokens.CliTokenService;
+import crewship.auth.invitations.InvitationService;
 import crewship.auth.users.Passwords;
 import crewship.auth.users.User;
 import crewship.auth.users.UserRepository;
@@ -37,8 +38,11 @@ class Accounts {
 
 	private final JdbcTemplate jdbc;
 
+	private final InvitationService invitations;
+
 	Accounts(UserRepository users, Passwords passwords, WorkspaceService workspaces, CliTokenService cliTokens,
-			JdbcTemplate jdbc) {
+			JdbcTemplate jdbc, InvitationService invitations) {
+		this.invitations = invitations;
 		this.users = users;
 		this.passwords = passwords;
 		this.workspaces = workspaces;
@@ -76,6 +80,7 @@ class Accounts {
 		}
 		User user = this.users.saveAndFlush(new User(email, fullName, this.passwords.hash(password)));
 		starterWorkspace(user);
+		this.invitations.redeemFor(user);
 	}
 
 	private Workspace starterWorkspace(User owner) {

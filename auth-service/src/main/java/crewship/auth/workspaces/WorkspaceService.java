@@ -140,10 +140,29 @@ public class WorkspaceService {
 		if (this.members.findByWorkspaceIdAndUserId(workspaceId, userId).isPresent()) {
 			throw ProblemException.conflict("The user is already a member");
 		}
+		return join(workspaceId, userId, role, caller.subject());
+	}
+
+	/**
+	 * Adds a member without an access check, for flows that already decided (a redeemed
+	 * invitation). Part of the caller's transaction.
+	 */
+	@Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+	public WorkspaceMember join(String workspaceId, String userId, WorkspaceRole role, String actor) {
 		long version = this.memberships.nextVersion();
 		WorkspaceMember member = this.members.saveAndFlush(new WorkspaceMember(workspaceId, userId, role, version));
-		this.memberships.changed(workspaceId, userId, role, version, caller.subject(), "member.added");
+		this.memberships.changed(workspaceId, userId, role, version, actor, "member.added");
 		return member;
+	}
+
+	/**
+	 * @return whether a live workspace has a member with this email address
+	 */
+	@Transactional(readOnly = true)
+	public boolean hasMemberWithEmail(String workspaceId, String email) {
+		return this.users.findByEmail(email)
+			.flatMap(user -> this.members.findByWorkspaceIdAndUserId(workspaceId, user.getId()))
+			.isPresent();
 	}
 
 	@Transactional
