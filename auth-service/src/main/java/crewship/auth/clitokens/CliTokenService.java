@@ -1,12 +1,7 @@
 package crewship.auth.clitokens;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,6 +11,7 @@ import org.springframework.transaction.annotation.Transactional;
 
 import crewship.platform.audit.AuditRecord;
 import crewship.platform.audit.AuditTrail;
+import crewship.platform.ids.Secrets;
 import crewship.platform.ids.Timestamps;
 import crewship.platform.web.ProblemException;
 
@@ -30,8 +26,6 @@ public class CliTokenService {
 	public static final String PREFIX = "crewship_cli_";
 
 	static final int MAX_LISTED = 100;
-
-	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private final CliTokenRepository tokens;
 
@@ -48,13 +42,11 @@ public class CliTokenService {
 
 	@Transactional
 	public Minted mint(String userId, String name, Duration lifetime) {
-		byte[] secret = new byte[32];
-		RANDOM.nextBytes(secret);
-		String token = PREFIX + HexFormat.of().formatHex(secret);
+		String token = PREFIX + Secrets.randomHex(32);
 		Instant expiresAt = (lifetime != null) ? Timestamps.now().plus(lifetime) : null;
 		CliToken record = this.tokens
 			.save(new CliToken(userId, (name == null || name.isBlank()) ? "CLI token" : name.trim(),
-					CliToken.Tier.STANDARD, hash(token), expiresAt));
+					CliToken.Tier.STANDARD, Secrets.sha256Hex(token), expiresAt));
 		this.audit.record(new AuditRecord(null, userId, "cli_token.create", "cli_token", record.getId(),
 				java.util.Map.of("name", record.getName()), null, null));
 		return new Minted(record, token);
@@ -67,10 +59,12 @@ public class CliTokenService {
 			return Optional.empty();
 		}
 		Instant now = Timestamps.now();
-		return this.tokens.findByTokenHash(hash(token)).filter(record -> record.isUsable(now)).map(record -> {
-			record.markUsed(now);
-			return record;
-		});
+		return this.tokens.findByTokenHash(Secrets.sha256Hex(token))
+			.filter(record -> record.isUsable(now))
+			.map(record -> {
+				record.markUsed(now);
+				return record;
+			});
 	}
 
 	@Transactional(readOnly = true)
@@ -86,16 +80,6 @@ public class CliTokenService {
 		if (record.revoke()) {
 			this.audit
 				.record(new AuditRecord(null, userId, "cli_token.revoke", "cli_token", tokenId, null, null, null));
-		}
-	}
-
-	static String hash(String token) {
-		try {
-			return HexFormat.of()
-				.formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
 		}
 	}
 

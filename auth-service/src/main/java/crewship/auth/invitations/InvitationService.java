@@ -1,10 +1,5 @@
 package crewship.auth.invitations;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -18,6 +13,7 @@ import crewship.auth.workspaces.WorkspaceService;
 import crewship.platform.audit.AuditRecord;
 import crewship.platform.audit.AuditTrail;
 import crewship.platform.identity.IdentityAssertion;
+import crewship.platform.ids.Secrets;
 import crewship.platform.ids.Timestamps;
 import crewship.platform.membership.WorkspaceAccess;
 import crewship.platform.membership.WorkspaceRole;
@@ -31,8 +27,6 @@ import crewship.platform.web.ProblemException;
  */
 @Service
 public class InvitationService {
-
-	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private final InvitationRepository invitations;
 
@@ -72,11 +66,9 @@ public class InvitationService {
 		if (this.invitations.existsLive(workspaceId, email, Timestamps.now())) {
 			throw ProblemException.conflict("There is already a pending invitation for that address");
 		}
-		byte[] secret = new byte[32];
-		RANDOM.nextBytes(secret);
-		String token = HexFormat.of().formatHex(secret);
+		String token = Secrets.randomHex(32);
 		Invitation invitation = this.invitations
-			.save(new Invitation(workspaceId, email, role, caller.subject(), sha256(token)));
+			.save(new Invitation(workspaceId, email, role, caller.subject(), Secrets.sha256Hex(token)));
 		this.audit.record(new AuditRecord(workspaceId, caller.subject(), "invitation.create", "invitation",
 				invitation.getId(), Map.of("role", role.name()), null, null));
 		return new Issued(invitation, token);
@@ -97,16 +89,6 @@ public class InvitationService {
 			invitation.accept();
 			this.audit.record(new AuditRecord(invitation.getWorkspaceId(), user.getId(), "invitation.accept",
 					"invitation", invitation.getId(), Map.of("role", invitation.getRole().name()), null, null));
-		}
-	}
-
-	static String sha256(String token) {
-		try {
-			return HexFormat.of()
-				.formatHex(MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
 		}
 	}
 

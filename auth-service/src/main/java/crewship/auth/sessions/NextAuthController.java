@@ -1,7 +1,5 @@
 package crewship.auth.sessions;
 
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -23,12 +21,11 @@ import crewship.auth.users.User;
 import crewship.auth.users.UserRepository;
 import crewship.platform.identity.AuthMethod;
 import crewship.platform.identity.IdentityAssertion;
+import crewship.platform.ids.Secrets;
 
 /** The NextAuth-compatible browser flow under {@code /api/auth/*}. */
 @RestController
 class NextAuthController {
-
-	private static final SecureRandom RANDOM = new SecureRandom();
 
 	private final SessionService sessions;
 
@@ -95,9 +92,7 @@ class NextAuthController {
 
 	@GetMapping("/api/auth/csrf")
 	Map<String, String> csrf() {
-		byte[] token = new byte[32];
-		RANDOM.nextBytes(token);
-		return Map.of("csrfToken", HexFormat.of().formatHex(token));
+		return Map.of("csrfToken", Secrets.randomHex(32));
 	}
 
 	@GetMapping("/api/auth/providers")

@@ -1,10 +1,5 @@
 package crewship.gateway.identity;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
-
 import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
@@ -12,6 +7,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 import crewship.platform.identity.AuthMethod;
 import crewship.platform.identity.IdentityAssertion;
+import crewship.platform.ids.Secrets;
 
 /**
  * {@code Authorization: Bearer crewship_cli_…}: introspected with auth-service,
@@ -44,21 +40,11 @@ public class CliTokenAuthenticator implements Authenticator {
 		if (!token.startsWith(PREFIX)) {
 			return Mono.error(new AuthenticationException("Unsupported bearer credential"));
 		}
-		return this.cache.get("cli:" + sha256(token), key -> this.auth.cliToken(token))
+		return this.cache.get("cli:" + Secrets.sha256Hex(token), key -> this.auth.cliToken(token))
 			.flatMap(holder -> holder
 				.map(found -> Mono
 					.just(new IdentityAssertion(found.userId(), AuthMethod.CLI, found.credentialId(), null)))
 				.orElseGet(() -> Mono.error(new AuthenticationException("Invalid or revoked CLI token"))));
-	}
-
-	static String sha256(String value) {
-		try {
-			return HexFormat.of()
-				.formatHex(MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8)));
-		}
-		catch (NoSuchAlgorithmException ex) {
-			throw new IllegalStateException(ex);
-		}
 	}
 
 }
