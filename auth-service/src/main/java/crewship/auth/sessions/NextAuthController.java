@@ -1,5 +1,7 @@
 package crewship.auth.sessions;
 
+import java.net.URI;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -22,6 +24,8 @@ import crewship.auth.users.UserRepository;
 import crewship.platform.identity.AuthMethod;
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.ids.Secrets;
+import crewship.platform.ids.Timestamps;
+import crewship.platform.web.ProblemException;
 
 /** The NextAuth-compatible browser flow under {@code /api/auth/*}. */
 @RestController
@@ -57,10 +61,69 @@ class NextAuthController {
 	private ResponseEntity<Map<String, Object>> signIn(Credentials credentials, HttpServletRequest request) {
 		SessionService.SignIn signIn = this.sessions.signIn(credentials.email(), credentials.password(),
 				request.getHeader(HttpHeaders.USER_AGENT), clientIp(request));
-		return ResponseEntity.ok()
-			.header(HttpHeaders.SET_COOKIE,
-					SessionCookies.issue(request, signIn.token(), this.properties.sessionLifetime()).toString())
+		return withCookies(ResponseEntity.ok(), signIn, this.properties.sessionLifetime(), request)
 			.body(Map.of("url", safeCallback(credentials.callbackUrl())));
+	}
+
+	/**
+	 * Rotates both tokens. The refresh cookie is the credential; a cross-origin caller is
+	 * refused, and on any failure both cookies are cleared so a dead token is not resent.
+	 */
+	@PostMapping("/api/auth/token/refresh")
+	ResponseEntity<Map<String, Object>> refresh(HttpServletRequest request) {
+		if (!sameOrigin(request)) {
+			throw ProblemException.forbidden("Cross-origin token refresh refused");
+		}
+		SessionService.SignIn signIn;
+		try {
+			signIn = this.sessions.refresh(SessionCookies.refreshToken(request));
+		}
+		catch (ProblemException ex) {
+			if (ex.getStatusCode().value() == HttpStatus.UNAUTHORIZED.value()) {
+				ex.getHeaders().add(HttpHeaders.SET_COOKIE, SessionCookies.clear(request).toString());
+				ex.getHeaders().add(HttpHeaders.SET_COOKIE, SessionCookies.clearRefresh(request).toString());
+			}
+			throw ex;
+		}
+		Duration remaining = Duration.between(Timestamps.now(), signIn.session().getExpiresAt());
+		return withCookies(ResponseEntity.ok(), signIn, remaining, request)
+			.body(Map.of("expires", signIn.session().getExpiresAt().toString()));
+	}
+
+	private ResponseEntity.BodyBuilder withCookies(ResponseEntity.BodyBuilder response, SessionService.SignIn signIn,
+			Duration lifetime, HttpServletRequest request) {
+		return response
+			.header(HttpHeaders.SET_COOKIE, SessionCookies.issue(request, signIn.token(), lifetime).toString())
+			.header(HttpHeaders.SET_COOKIE,
+					SessionCookies.issueRefresh(request, signIn.refreshToken(), lifetime).toString());
+	}
+
+	/**
+	 * The same-origin check of the refresh endpoint: an {@code Origin} (or, without one,
+	 * a {@code Referer}) must name the host the request was sent to. Neither header means
+	 * no browser sent it cross-site: the SameSite=Lax, path-scoped cookie already keeps
+	 * other sites' POSTs out.
+	 */
+	private static boolean sameOrigin(HttpServletRequest request) {
+		String origin = request.getHeader(HttpHeaders.ORIGIN);
+		if (origin == null || origin.isBlank()) {
+			origin = request.getHeader(HttpHeaders.REFERER);
+		}
+		if (origin == null || origin.isBlank()) {
+			return true;
+		}
+		String host = request.getHeader("X-Forwarded-Host");
+		if (host == null || host.isBlank()) {
+			host = request.getHeader(HttpHeaders.HOST);
+		}
+		try {
+			URI uri = URI.create(origin.trim());
+			String authority = uri.getAuthority();
+			return authority != null && host != null && authority.equalsIgnoreCase(host.split(",")[0].trim());
+		}
+		catch (IllegalArgumentException ex) {
+			return false;
+		}
 	}
 
 	@GetMapping("/api/auth/session")
@@ -87,6 +150,7 @@ class NextAuthController {
 		}
 		return ResponseEntity.ok()
 			.header(HttpHeaders.SET_COOKIE, SessionCookies.clear(request).toString())
+			.header(HttpHeaders.SET_COOKIE, SessionCookies.clearRefresh(request).toString())
 			.body(Map.of("url", "/"));
 	}
 

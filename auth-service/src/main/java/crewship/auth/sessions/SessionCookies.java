@@ -2,6 +2,7 @@ package crewship.auth.sessions;
 
 import java.time.Duration;
 
+import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.http.ResponseCookie;
@@ -16,6 +17,12 @@ public final class SessionCookies {
 	public static final String HTTP_NAME = "authjs.session-token";
 
 	public static final String HTTPS_NAME = "__Secure-authjs.session-token";
+
+	static final String REFRESH_HTTP_NAME = "refresh-token";
+
+	static final String REFRESH_HTTPS_NAME = "__Secure-refresh-token";
+
+	static final String REFRESH_PATH = "/api/auth/token/refresh";
 
 	private SessionCookies() {
 	}
@@ -41,6 +48,39 @@ public final class SessionCookies {
 
 	public static ResponseCookie clear(HttpServletRequest request) {
 		return issue(request, "", Duration.ZERO);
+	}
+
+	/**
+	 * The refresh cookie: sent only to the refresh endpoint (path-scoped), so no other
+	 * request ever carries it.
+	 */
+	static ResponseCookie issueRefresh(HttpServletRequest request, String token, Duration lifetime) {
+		boolean https = isHttps(request);
+		return ResponseCookie.from(https ? REFRESH_HTTPS_NAME : REFRESH_HTTP_NAME, token)
+			.httpOnly(true)
+			.secure(https)
+			.sameSite("Lax")
+			.path(REFRESH_PATH)
+			.maxAge(lifetime)
+			.build();
+	}
+
+	static ResponseCookie clearRefresh(HttpServletRequest request) {
+		return issueRefresh(request, "", Duration.ZERO);
+	}
+
+	static String refreshToken(HttpServletRequest request) {
+		Cookie[] cookies = request.getCookies();
+		if (cookies == null) {
+			return null;
+		}
+		String name = isHttps(request) ? REFRESH_HTTPS_NAME : REFRESH_HTTP_NAME;
+		for (Cookie cookie : cookies) {
+			if (cookie.getName().equals(name)) {
+				return cookie.getValue();
+			}
+		}
+		return null;
 	}
 
 }

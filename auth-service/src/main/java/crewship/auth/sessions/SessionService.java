@@ -4,6 +4,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -19,6 +22,8 @@ import crewship.platform.web.ProblemException;
 /** Sign-in with a password, and the life of the sessions it opens. */
 @Service
 public class SessionService {
+
+	private static final Logger log = LoggerFactory.getLogger(SessionService.class);
 
 	/** A user's list of sessions is bounded like every list. */
 	static final int MAX_LISTED = 100;
@@ -46,7 +51,7 @@ public class SessionService {
 	}
 
 	/** A new session and its signed cookie value. */
-	public record SignIn(User user, UserSession session, String token) {
+	public record SignIn(User user, UserSession session, String token, String refreshToken) {
 	}
 
 	/**
@@ -69,7 +74,31 @@ public class SessionService {
 	public SignIn open(User user, String userAgent, String ip) {
 		UserSession session = this.sessions
 			.save(new UserSession(user.getId(), this.properties.sessionLifetime(), userAgent, ip));
-		return new SignIn(user, session, this.tokens.sessionToken(session));
+		return new SignIn(user, session, this.tokens.sessionToken(session), this.tokens.refreshToken(session));
+	}
+
+	/**
+	 * Exchanges a refresh token for a new session token and a new refresh token. The
+	 * session row is locked, so of two exchanges of one token exactly one wins; the other
+	 * is a replay (a stolen copy or a stolen original) and revokes the whole session.
+	 * @throws ProblemException 401 for a bad, expired or replayed token, or a dead
+	 * session
+	 */
+	@Transactional(noRollbackFor = ProblemException.class)
+	public SignIn refresh(String refreshToken) {
+		SessionTokens.RefreshClaims claims = this.tokens.verifyRefresh(refreshToken)
+			.orElseThrow(() -> ProblemException.unauthorized("Invalid or expired refresh token"));
+		UserSession session = this.sessions.lockById(claims.sessionId())
+			.filter(candidate -> candidate.isActive(Timestamps.now()))
+			.orElseThrow(() -> ProblemException.unauthorized("Session not found or no longer active"));
+		if (!session.rotateRefresh(claims.jti())) {
+			session.revoke();
+			log.warn("Refresh token replayed for session {}: session revoked", session.getId());
+			throw ProblemException.unauthorized("Refresh token already used; the session has been revoked");
+		}
+		User user = this.users.findById(session.getUserId())
+			.orElseThrow(() -> ProblemException.unauthorized("Session not found or no longer active"));
+		return new SignIn(user, session, this.tokens.sessionToken(session), this.tokens.refreshToken(session));
 	}
 
 	@Transactional(readOnly = true)

@@ -1,5 +1,7 @@
 package crewship.auth.sessions;
 
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -8,6 +10,7 @@ import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
 import crewship.platform.ids.Cuid;
+import crewship.platform.ids.Secrets;
 import crewship.platform.ids.Timestamps;
 
 /**
@@ -34,6 +37,8 @@ public class UserSession {
 
 	private String ip;
 
+	private String refreshJti;
+
 	protected UserSession() {
 	}
 
@@ -45,6 +50,7 @@ public class UserSession {
 		this.expiresAt = this.createdAt.plus(lifetime);
 		this.userAgent = (userAgent != null && userAgent.length() > 512) ? userAgent.substring(0, 512) : userAgent;
 		this.ip = ip;
+		this.refreshJti = Secrets.randomHex(16);
 	}
 
 	public boolean isActive(Instant now) {
@@ -60,6 +66,24 @@ public class UserSession {
 		}
 		this.revokedAt = Timestamps.now();
 		return true;
+	}
+
+	/**
+	 * Moves the refresh token on from {@code presentedJti} to a new one, once: a second
+	 * exchange of the same token finds the JTI already moved and gets false.
+	 * @return whether {@code presentedJti} was the current refresh token
+	 */
+	boolean rotateRefresh(String presentedJti) {
+		if (this.refreshJti == null || !MessageDigest.isEqual(this.refreshJti.getBytes(StandardCharsets.UTF_8),
+				presentedJti.getBytes(StandardCharsets.UTF_8))) {
+			return false;
+		}
+		this.refreshJti = Secrets.randomHex(16);
+		return true;
+	}
+
+	String getRefreshJti() {
+		return this.refreshJti;
 	}
 
 	void touch(Instant now) {
