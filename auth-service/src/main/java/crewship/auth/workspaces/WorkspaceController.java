@@ -51,7 +51,8 @@ class WorkspaceController {
 		caller.requireUser();
 		Workspace workspace = this.workspaces.create(caller.subject(), request.name().trim(), request.slug(),
 				blankToNull(request.preferredLanguage()));
-		return view(new WorkspaceService.Membered(workspace, crewship.platform.membership.WorkspaceRole.OWNER, 1));
+		return view(new WorkspaceService.Membered(workspace, crewship.platform.membership.WorkspaceRole.OWNER,
+				Capabilities.resolve(crewship.platform.membership.WorkspaceRole.OWNER, null), 1));
 	}
 
 	@GetMapping("/api/v1/workspaces/{workspaceId}")
@@ -87,7 +88,7 @@ class WorkspaceController {
 		view.put("created_at", timestamp(workspace.getCreatedAt()));
 		view.put("updated_at", timestamp(workspace.getUpdatedAt()));
 		view.put("currentUserRole", (membered.role() != null) ? membered.role().name() : null);
-		view.put("currentUserCapabilities", List.of());
+		view.put("currentUserCapabilities", List.copyOf(membered.capabilities()));
 		view.put("allow_privileged_credentials", workspace.isAllowPrivilegedCredentials());
 		view.put("run_retention_days", workspace.getRunRetentionDays());
 		view.put("credential_audit_retention_days", workspace.getCredentialAuditRetentionDays());

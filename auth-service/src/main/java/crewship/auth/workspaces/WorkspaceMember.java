@@ -33,6 +33,9 @@ public class WorkspaceMember {
 
 	private long eventVersion;
 
+	/** Null: the role's default set (see {@link Capabilities#resolve}). */
+	private String[] capabilities;
+
 	@Version
 	private long version;
 
@@ -53,6 +56,15 @@ public class WorkspaceMember {
 		this.role = role;
 		this.eventVersion = eventVersion;
 		this.updatedAt = Timestamps.now();
+	}
+
+	void changeCapabilities(String[] capabilities) {
+		this.capabilities = capabilities;
+		this.updatedAt = Timestamps.now();
+	}
+
+	public String[] getCapabilities() {
+		return (this.capabilities != null) ? this.capabilities.clone() : null;
 	}
 
 	public String getId() {

@@ -20,6 +20,10 @@ public interface WorkspaceMemberRepository extends JpaRepository<WorkspaceMember
 	@Query("select m from WorkspaceMember m where m.workspaceId = ?1 and m.id = ?2")
 	Optional<WorkspaceMember> lockMember(String workspaceId, String memberId);
 
+	@Lock(LockModeType.PESSIMISTIC_WRITE)
+	@Query("select m from WorkspaceMember m where m.workspaceId = ?1 and m.userId = ?2")
+	Optional<WorkspaceMember> lockByUser(String workspaceId, String userId);
+
 	List<WorkspaceMember> findByWorkspaceIdOrderByCreatedAtAsc(String workspaceId, Limit limit);
 
 	@Lock(LockModeType.PESSIMISTIC_WRITE)

@@ -2,6 +2,8 @@ package crewship.auth.workspaces;
 
 import java.util.List;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
@@ -23,6 +25,9 @@ import crewship.platform.web.ProblemException;
 public class WorkspaceService {
 
 	static final int MAX_LISTED = 100;
+
+	/** Member lists are bounded too; a workspace larger than this pages through audit. */
+	static final int MAX_MEMBERS = 1000;
 
 	private final WorkspaceRepository workspaces;
 
@@ -47,7 +52,14 @@ public class WorkspaceService {
 	}
 
 	/** A workspace with the caller's role in it. */
-	public record Membered(Workspace workspace, WorkspaceRole role, long memberCount) {
+	public record Membered(Workspace workspace, WorkspaceRole role, SortedSet<String> capabilities, long memberCount) {
+	}
+
+	private Membered membered(Workspace workspace, String userId) {
+		WorkspaceMember member = this.members.findByWorkspaceIdAndUserId(workspace.getId(), userId).orElse(null);
+		return new Membered(workspace, (member != null) ? member.getRole() : null,
+				(member != null) ? Capabilities.resolve(member.getRole(), member.getCapabilities()) : new TreeSet<>(),
+				this.members.countByWorkspaceId(workspace.getId()));
 	}
 
 	@Transactional
@@ -68,21 +80,19 @@ public class WorkspaceService {
 	public List<Membered> list(String userId) {
 		return this.workspaces.findForUser(userId, Limit.of(MAX_LISTED))
 			.stream()
-			.map(workspace -> new Membered(workspace, roleOf(workspace.getId(), userId),
-					this.members.countByWorkspaceId(workspace.getId())))
+			.map(workspace -> membered(workspace, userId))
 			.toList();
 	}
 
 	@Transactional(readOnly = true)
 	public Membered get(IdentityAssertion caller, String workspaceId) {
-		WorkspaceRole role = this.access.require(caller, workspaceId, Action.READ);
-		Workspace workspace = live(workspaceId);
-		return new Membered(workspace, role, this.members.countByWorkspaceId(workspaceId));
+		this.access.require(caller, workspaceId, Action.READ);
+		return membered(live(workspaceId), caller.subject());
 	}
 
 	@Transactional
 	public Membered update(IdentityAssertion caller, String workspaceId, WorkspaceChanges changes) {
-		WorkspaceRole role = this.access.require(caller, workspaceId, Action.MANAGE);
+		this.access.require(caller, workspaceId, Action.MANAGE);
 		Workspace workspace = live(workspaceId);
 		if (changes.slug() != null && !changes.slug().equals(workspace.getSlug())
 				&& this.workspaces.existsBySlugAndDeletedAtIsNull(changes.slug())) {
@@ -92,7 +102,7 @@ public class WorkspaceService {
 		this.workspaces.flush();
 		this.events.publish("workspace.updated", workspaceId, workspaceId, caller.subject(),
 				Map.of("id", workspaceId, "slug", workspace.getSlug(), "name", workspace.getName()));
-		return new Membered(workspace, role, this.members.countByWorkspaceId(workspaceId));
+		return membered(workspace, caller.subject());
 	}
 
 	@Transactional
@@ -122,7 +132,7 @@ public class WorkspaceService {
 	@Transactional(readOnly = true)
 	public List<WorkspaceMember> members(IdentityAssertion caller, String workspaceId) {
 		this.access.require(caller, workspaceId, Action.READ);
-		return this.members.findByWorkspaceIdOrderByCreatedAtAsc(workspaceId, Limit.of(1000));
+		return this.members.findByWorkspaceIdOrderByCreatedAtAsc(workspaceId, Limit.of(MAX_MEMBERS));
 	}
 
 	@Transactional
@@ -209,10 +219,6 @@ public class WorkspaceService {
 	public java.util.Optional<WorkspaceMember> membership(String workspaceId, String userId) {
 		return this.members.findByWorkspaceIdAndUserId(workspaceId, userId)
 			.filter(member -> this.workspaces.findLive(workspaceId).isPresent());
-	}
-
-	private WorkspaceRole roleOf(String workspaceId, String userId) {
-		return this.members.findByWorkspaceIdAndUserId(workspaceId, userId).map(WorkspaceMember::getRole).orElse(null);
 	}
 
 	private boolean isLastOwner(String workspaceId) {
