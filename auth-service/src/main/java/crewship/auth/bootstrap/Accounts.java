@@ -17,6 +17,7 @@ import crewship.auth.users.UserRepository;
 import crewship.auth.workspaces.Workspace;
 import crewship.auth.workspaces.WorkspaceService;
 import crewship.platform.ids.Cuid;
+import crewship.platform.ids.Timestamps;
 import crewship.platform.web.ProblemException;
 
 /** Creating accounts: the first OWNER of an empty instance, and open signup. */
@@ -66,6 +67,12 @@ class Accounts {
 		}
 		User owner = this.users.saveAndFlush(new User(email, fullName, this.passwords.hash(password)));
 		Workspace workspace = starterWorkspace(owner);
+		// the markers instance settings protect from deletion
+		this.jdbc.update("""
+				insert into app_settings (key, value, updated_at, updated_by) values
+				  ('instance.bootstrap_at', ?, now(), ?), ('instance.first_user_id', ?, now(), ?)
+				on conflict (key) do nothing""", Timestamps.now().toString(), owner.getId(), owner.getId(),
+				owner.getId());
 		String token = this.cliTokens.mint(owner.getId(), "bootstrap", null).token();
 		return new Bootstrapped(owner, workspace, token);
 	}

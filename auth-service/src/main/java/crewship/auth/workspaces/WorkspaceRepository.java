@@ -18,6 +18,9 @@ public interface WorkspaceRepository extends JpaRepository<Workspace, String> {
 			 order by w.createdAt desc""")
 	List<Workspace> findForUser(String userId, Limit limit);
 
+	@Query("select w from Workspace w where w.slug = ?1 and w.deletedAt is null")
+	Optional<Workspace> findLiveBySlug(String slug);
+
 	boolean existsBySlugAndDeletedAtIsNull(String slug);
 
 }

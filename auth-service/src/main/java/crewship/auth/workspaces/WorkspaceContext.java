@@ -1,0 +1,62 @@
+package crewship.auth.workspaces;
+
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.servlet.http.HttpServletRequest;
+
+import org.springframework.data.domain.Limit;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+import crewship.platform.identity.IdentityAssertion;
+import crewship.platform.web.ProblemException;
+
+/**
+ * "The current workspace" of the instance-wide endpoints (admin, feature flags, instance
+ * settings, onboarding): the {@code X-Workspace-ID} header (id or slug), else a
+ * {@code workspace_id} query parameter, else — when the caller belongs to exactly one
+ * workspace — that one. It selects whose role authorises the call; access is still
+ * checked by the caller of this class.
+ */
+@Component
+public class WorkspaceContext {
+
+	public static final String HEADER = "X-Workspace-ID";
+
+	private final WorkspaceRepository workspaces;
+
+	WorkspaceContext(WorkspaceRepository workspaces) {
+		this.workspaces = workspaces;
+	}
+
+	/**
+	 * @return the workspace id the request names (not yet access-checked), if any
+	 * @throws ProblemException 400 when none is named and the caller's membership is
+	 * ambiguous; 404 for a reference that matches no live workspace
+	 */
+	@Transactional(readOnly = true)
+	public String require(IdentityAssertion caller, HttpServletRequest request) {
+		return optional(caller, request).orElseThrow(() -> ProblemException
+			.badRequest("Missing workspace context: send the " + HEADER + " header (workspace id or slug)"));
+	}
+
+	@Transactional(readOnly = true)
+	public Optional<String> optional(IdentityAssertion caller, HttpServletRequest request) {
+		caller.requireUser();
+		String reference = request.getHeader(HEADER);
+		if (reference == null || reference.isBlank()) {
+			reference = request.getParameter("workspace_id");
+		}
+		if (reference != null && !reference.isBlank()) {
+			String ref = reference.trim();
+			return Optional.of(this.workspaces.findLive(ref)
+				.or(() -> this.workspaces.findLiveBySlug(ref))
+				.map(Workspace::getId)
+				.orElseThrow(() -> ProblemException.notFound("Workspace not found")));
+		}
+		List<Workspace> mine = this.workspaces.findForUser(caller.subject(), Limit.of(2));
+		return (mine.size() == 1) ? Optional.of(mine.get(0).getId()) : Optional.empty();
+	}
+
+}
