@@ -54,6 +54,7 @@ public class InvitationService {
 	@Transactional
 	public Issued invite(IdentityAssertion caller, String workspaceId, String email, WorkspaceRole role) {
 		WorkspaceRole callerRole = this.access.require(caller, workspaceId, Action.MANAGE);
+		this.workspaces.requireMemberRoom(workspaceId);
 		if (role == WorkspaceRole.OWNER) {
 			throw ProblemException.badRequest("role: OWNER cannot be assigned");
 		}

@@ -9,6 +9,7 @@ import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
+import crewship.auth.license.Licenses;
 import crewship.auth.users.UserRepository;
 import crewship.platform.events.DomainEvents;
 import crewship.platform.identity.IdentityAssertion;
@@ -41,8 +42,11 @@ public class WorkspaceService {
 
 	private final WorkspaceAccess access;
 
+	private final Licenses licenses;
+
 	WorkspaceService(WorkspaceRepository workspaces, WorkspaceMemberRepository members, UserRepository users,
-			Memberships memberships, DomainEvents events, WorkspaceAccess access) {
+			Memberships memberships, DomainEvents events, WorkspaceAccess access, Licenses licenses) {
+		this.licenses = licenses;
 		this.workspaces = workspaces;
 		this.members = members;
 		this.users = users;
@@ -138,6 +142,7 @@ public class WorkspaceService {
 	@Transactional
 	public WorkspaceMember addMember(IdentityAssertion caller, String workspaceId, String userId, WorkspaceRole role) {
 		WorkspaceRole callerRole = this.access.require(caller, workspaceId, Action.MANAGE);
+		requireMemberRoom(workspaceId);
 		if (role == WorkspaceRole.OWNER) {
 			throw ProblemException.badRequest("role: OWNER cannot be assigned");
 		}
@@ -219,6 +224,13 @@ public class WorkspaceService {
 	public java.util.Optional<WorkspaceMember> membership(String workspaceId, String userId) {
 		return this.members.findByWorkspaceIdAndUserId(workspaceId, userId)
 			.filter(member -> this.workspaces.findLive(workspaceId).isPresent());
+	}
+
+	/**
+	 * @throws ProblemException 402 when the license's member cap is reached
+	 */
+	public void requireMemberRoom(String workspaceId) {
+		this.licenses.requireMemberRoom(this.members.countByWorkspaceId(workspaceId), 1);
 	}
 
 	private boolean isLastOwner(String workspaceId) {
