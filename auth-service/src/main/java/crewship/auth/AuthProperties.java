@@ -1,7 +1,9 @@
 package crewship.auth;
 
+import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
@@ -14,14 +16,32 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param allowSignup whether {@code POST /api/v1/auth/signup} is open
  * ({@code CREWSHIP_ALLOW_SIGNUP})
  * @param sessionLifetime how long a browser session lasts (30 days)
+ * @param publicUrl the instance's public {@code http(s)://host} links are built from
+ * ({@code CREWSHIP_PUBLIC_URL}); never derived from request headers
  */
 @ConfigurationProperties("crewship.auth")
-public record AuthProperties(String signingKey, Path signingKeyFile, boolean allowSignup, Duration sessionLifetime) {
+public record AuthProperties(String signingKey, Path signingKeyFile, boolean allowSignup, Duration sessionLifetime,
+		String publicUrl) {
 
 	public AuthProperties {
 		if (sessionLifetime == null) {
 			sessionLifetime = Duration.ofDays(30);
 		}
+		if (publicUrl != null && !publicUrl.isBlank()) {
+			URI uri = URI.create(publicUrl.trim());
+			if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
+				throw new IllegalArgumentException("CREWSHIP_PUBLIC_URL must be an http(s)://host URL: " + publicUrl);
+			}
+			publicUrl = publicUrl.trim().replaceAll("/+$", "");
+		}
+		else {
+			publicUrl = null;
+		}
+	}
+
+	/** The public base URL for links, when configured. */
+	public Optional<String> publicBaseUrl() {
+		return Optional.ofNullable(this.publicUrl);
 	}
 
 }

@@ -4,6 +4,7 @@ import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.test.context.TestPropertySource;
 
 import crewship.auth.users.Passwords;
 import crewship.auth.users.User;
@@ -16,6 +17,7 @@ import crewship.platform.testing.TestHttp;
  * Users made directly in the database, so each test class starts from its own accounts.
  */
 @ServiceTest
+@TestPropertySource(properties = "crewship.auth.public-url=https://crewship.example")
 abstract class AuthTestSupport {
 
 	static final String PASSWORD = "correct-horse-battery";

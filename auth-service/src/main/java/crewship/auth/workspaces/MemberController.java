@@ -5,8 +5,10 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -30,9 +32,24 @@ class MemberController {
 
 	private final UserRepository users;
 
-	MemberController(WorkspaceService workspaces, UserRepository users) {
+	private final MemberProvisioning provisioning;
+
+	MemberController(WorkspaceService workspaces, UserRepository users, MemberProvisioning provisioning) {
 		this.workspaces = workspaces;
 		this.users = users;
+		this.provisioning = provisioning;
+	}
+
+	record ProvisionMember(@NotBlank @Email @Size(max = 254) String email, WorkspaceRole role,
+			@Size(max = 100) String fullName) {
+	}
+
+	@PostMapping("/api/v1/workspaces/{workspaceId}/members/provision")
+	@ResponseStatus(HttpStatus.CREATED)
+	MemberProvisioning.Provisioned provision(@PathVariable String workspaceId,
+			@Valid @RequestBody ProvisionMember request, IdentityAssertion caller) {
+		return this.provisioning.provision(caller, workspaceId, request.email(),
+				(request.role() != null) ? request.role() : WorkspaceRole.MEMBER, request.fullName());
 	}
 
 	record AddMember(@NotBlank String userId, WorkspaceRole role) {
