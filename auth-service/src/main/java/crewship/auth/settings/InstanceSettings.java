@@ -23,7 +23,7 @@ import crewship.platform.web.ProblemException;
  * records alike. Bootstrap markers cannot be deleted.
  */
 @Service
-class InstanceSettings {
+public class InstanceSettings {
 
 	static final String REDACTED = "***";
 
@@ -53,7 +53,7 @@ class InstanceSettings {
 
 	/** A setting as clients see it: redacted when sensitive. */
 	@JsonInclude(JsonInclude.Include.NON_NULL)
-	record Setting(String key, String value, Instant updatedAt) {
+	public record Setting(String key, String value, Instant updatedAt) {
 
 		static Setting of(InstanceSetting setting) {
 			return new Setting(setting.getKey(), isSensitive(setting.getKey()) ? REDACTED : setting.getValue(),
@@ -87,7 +87,7 @@ class InstanceSettings {
 	}
 
 	@Transactional
-	Setting put(String workspaceId, String actor, String key, String value) {
+	public Setting put(String workspaceId, String actor, String key, String value) {
 		requireValidKey(key);
 		if (value.length() > MAX_VALUE_LENGTH) {
 			throw ProblemException.badRequest("value must be at most " + MAX_VALUE_LENGTH + " characters");

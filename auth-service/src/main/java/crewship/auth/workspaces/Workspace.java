@@ -37,6 +37,8 @@ public class Workspace extends SoftDeletableEntity {
 
 	private Instant updatedAt;
 
+	private Instant onboardingCompletedAt;
+
 	protected Workspace() {
 	}
 
@@ -47,6 +49,22 @@ public class Workspace extends SoftDeletableEntity {
 		this.preferredLanguage = preferredLanguage;
 		this.createdAt = Timestamps.now();
 		this.updatedAt = this.createdAt;
+	}
+
+	/**
+	 * @return whether this call completed it (false when it already was)
+	 */
+	boolean completeOnboarding() {
+		if (this.onboardingCompletedAt != null) {
+			return false;
+		}
+		this.onboardingCompletedAt = Timestamps.now();
+		this.updatedAt = this.onboardingCompletedAt;
+		return true;
+	}
+
+	public Instant getOnboardingCompletedAt() {
+		return this.onboardingCompletedAt;
 	}
 
 	void update(WorkspaceChanges changes) {

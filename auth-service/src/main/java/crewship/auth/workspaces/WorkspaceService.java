@@ -1,12 +1,15 @@
 package crewship.auth.workspaces;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SortedSet;
 import java.util.TreeSet;
 
 import org.springframework.data.domain.Limit;
 import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 import crewship.auth.license.Licenses;
@@ -109,6 +112,25 @@ public class WorkspaceService {
 		return membered(workspace, caller.subject());
 	}
 
+	/** When the workspace finished onboarding, if it did; any member may ask. */
+	@Transactional(readOnly = true)
+	public Optional<Instant> onboardingCompletedAt(IdentityAssertion caller, String workspaceId) {
+		this.access.require(caller, workspaceId, Action.READ);
+		return Optional.ofNullable(live(workspaceId).getOnboardingCompletedAt());
+	}
+
+	/** Marks onboarding complete (idempotent); OWNER/ADMIN only. */
+	@Transactional
+	public void completeOnboarding(IdentityAssertion caller, String workspaceId) {
+		this.access.require(caller, workspaceId, Action.MANAGE);
+		Workspace workspace = live(workspaceId);
+		if (workspace.completeOnboarding()) {
+			this.workspaces.flush();
+			this.events.publish("workspace.onboarding_completed", workspaceId, workspaceId, caller.subject(),
+					Map.of("id", workspaceId));
+		}
+	}
+
 	@Transactional
 	public void delete(IdentityAssertion caller, String workspaceId, String confirmSlug) {
 		WorkspaceRole role = this.access.require(caller, workspaceId, Action.MANAGE);
@@ -162,7 +184,7 @@ public class WorkspaceService {
 	 * Adds a member without an access check, for flows that already decided (a redeemed
 	 * invitation). Part of the caller's transaction.
 	 */
-	@Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+	@Transactional(propagation = Propagation.MANDATORY)
 	public WorkspaceMember join(String workspaceId, String userId, WorkspaceRole role, String actor) {
 		long version = this.memberships.nextVersion();
 		WorkspaceMember member = this.members.saveAndFlush(new WorkspaceMember(workspaceId, userId, role, version));
@@ -221,7 +243,7 @@ public class WorkspaceService {
 
 	/** For other services' replicas (read-your-writes right after a change). */
 	@Transactional(readOnly = true)
-	public java.util.Optional<WorkspaceMember> membership(String workspaceId, String userId) {
+	public Optional<WorkspaceMember> membership(String workspaceId, String userId) {
 		return this.members.findByWorkspaceIdAndUserId(workspaceId, userId)
 			.filter(member -> this.workspaces.findLive(workspaceId).isPresent());
 	}
