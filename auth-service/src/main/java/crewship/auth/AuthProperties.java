@@ -3,6 +3,7 @@ package crewship.auth;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -18,10 +19,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param sessionLifetime how long a browser session lasts (30 days)
  * @param publicUrl the instance's public {@code http(s)://host} links are built from
  * ({@code CREWSHIP_PUBLIC_URL}); never derived from request headers
+ * @param allowedOrigins browser origins besides the instance's own that may refresh a
+ * session ({@code CREWSHIP_ALLOWED_ORIGINS}, the gateway's CORS and CSRF list)
  */
 @ConfigurationProperties("crewship.auth")
 public record AuthProperties(String signingKey, Path signingKeyFile, boolean allowSignup, Duration sessionLifetime,
-		String publicUrl) {
+		String publicUrl, List<String> allowedOrigins) {
 
 	public AuthProperties {
 		if (sessionLifetime == null) {
@@ -37,6 +40,7 @@ public record AuthProperties(String signingKey, Path signingKeyFile, boolean all
 		else {
 			publicUrl = null;
 		}
+		allowedOrigins = (allowedOrigins != null) ? List.copyOf(allowedOrigins) : List.of();
 	}
 
 	/** The public base URL for links, when configured. */

@@ -17,7 +17,8 @@ import crewship.platform.testing.TestHttp;
  * Users made directly in the database, so each test class starts from its own accounts.
  */
 @ServiceTest
-@TestPropertySource(properties = "crewship.auth.public-url=https://crewship.example")
+@TestPropertySource(properties = { "crewship.auth.public-url=https://crewship.example",
+		"crewship.auth.allowed-origins=https://app.crewship.example" })
 abstract class AuthTestSupport {
 
 	static final String PASSWORD = "correct-horse-battery";

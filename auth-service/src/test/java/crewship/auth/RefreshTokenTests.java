@@ -122,6 +122,9 @@ class RefreshTokenTests extends AuthTestSupport {
 		assertThat(cross.status()).isEqualTo(403);
 		Response same = refresh(refresh, "Origin", "https://crewship.example", "X-Forwarded-Host", "crewship.example");
 		assertThat(same.status()).isEqualTo(200);
+		Response allowed = refresh(cookie(same, "refresh-token"), "Origin", "https://app.crewship.example",
+				"X-Forwarded-Host", "crewship.example");
+		assertThat(allowed.status()).as("an allowed origin (CREWSHIP_ALLOWED_ORIGINS)").isEqualTo(200);
 	}
 
 	@Test

@@ -71,7 +71,7 @@ class NextAuthController {
 	 */
 	@PostMapping("/api/auth/token/refresh")
 	ResponseEntity<Map<String, Object>> refresh(HttpServletRequest request) {
-		if (!sameOrigin(request)) {
+		if (!sameOrigin(request) && !this.properties.allowedOrigins().contains(origin(request))) {
 			throw ProblemException.forbidden("Cross-origin token refresh refused");
 		}
 		SessionService.SignIn signIn;
@@ -104,11 +104,13 @@ class NextAuthController {
 	 * no browser sent it cross-site: the SameSite=Lax, path-scoped cookie already keeps
 	 * other sites' POSTs out.
 	 */
-	private static boolean sameOrigin(HttpServletRequest request) {
+	private static String origin(HttpServletRequest request) {
 		String origin = request.getHeader(HttpHeaders.ORIGIN);
-		if (origin == null || origin.isBlank()) {
-			origin = request.getHeader(HttpHeaders.REFERER);
-		}
+		return (origin != null && !origin.isBlank()) ? origin.trim() : request.getHeader(HttpHeaders.REFERER);
+	}
+
+	private static boolean sameOrigin(HttpServletRequest request) {
+		String origin = origin(request);
 		if (origin == null || origin.isBlank()) {
 			return true;
 		}
