@@ -6,6 +6,9 @@ import java.util.List;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.boot.info.GitProperties;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
@@ -17,6 +20,7 @@ import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import crewship.gateway.edge.BrowserCors;
 import crewship.gateway.edge.CsrfGuard;
 import crewship.gateway.edge.EdgeIdentityFilter;
 import crewship.gateway.edge.Fallbacks;
@@ -30,6 +34,7 @@ import crewship.gateway.identity.CredentialCache;
 import crewship.gateway.identity.SessionCookieAuthenticator;
 import crewship.gateway.identity.WsTokenAuthenticator;
 import crewship.gateway.identity.InternalTokenAuthenticator;
+import crewship.gateway.system.SystemEndpoints;
 import crewship.platform.identity.IdentityAssertionSigner;
 import crewship.platform.identity.SigningKeys;
 
@@ -73,6 +78,20 @@ class GatewayConfiguration {
 			IdentityAssertionSigner signer) {
 		return new EdgeIdentityFilter(properties.internalPort(), authenticators, signer,
 				new CsrfGuard(properties.allowedOrigins()));
+	}
+
+	/**
+	 * First of the gateway's filters: preflights are answered before anything else runs.
+	 */
+	@Bean
+	BrowserCors browserCors(GatewayProperties properties) {
+		return new BrowserCors(properties.allowedOrigins());
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> systemEndpoints(ObjectProvider<BuildProperties> build,
+			ObjectProvider<GitProperties> git) {
+		return new SystemEndpoints(build.getIfAvailable(), git.getIfAvailable()).routes();
 	}
 
 	@Bean

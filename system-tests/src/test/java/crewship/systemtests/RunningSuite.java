@@ -53,6 +53,13 @@ final class RunningSuite {
 		env.put("CREWSHIP_DB_PREFIX", DB_PREFIX);
 		env.put("CREWSHIP_ALLOW_SIGNUP", "true");
 		env.putIfAbsent("CREWSHIP_PORT_OFFSET", "1000");
+		// Every test calls from 127.0.0.1: the production sign-in limit (10/min per
+		// address)
+		// would refuse most of them. The limits themselves are tested in the gateway
+		// module.
+		env.putIfAbsent("CREWSHIP_RATE_LIMIT_AUTH_PER_IP", "10000");
+		env.putIfAbsent("CREWSHIP_RATE_LIMIT_PER_IP", "100000");
+		env.putIfAbsent("CREWSHIP_RATE_LIMIT_PER_IDENTITY", "100000");
 		Suite started = Suite.start(DevstackConfig.fromEnvironment(repository, env), new Log(System.out));
 		stop = () -> {
 			started.close();

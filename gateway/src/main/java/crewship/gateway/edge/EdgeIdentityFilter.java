@@ -2,6 +2,7 @@ package crewship.gateway.edge;
 
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Optional;
 
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -49,6 +50,12 @@ public class EdgeIdentityFilter implements WebFilter, Ordered {
 	 * (fallbacks).
 	 */
 	static final String ORIGINAL_PATH = EdgeIdentityFilter.class.getName() + ".originalPath";
+
+	/**
+	 * The caller this filter decided on, for what the gateway serves or limits itself
+	 * (system endpoints, rate limits).
+	 */
+	public static final String IDENTITY = EdgeIdentityFilter.class.getName() + ".identity";
 
 	private final int internalPort;
 
@@ -108,7 +115,16 @@ public class EdgeIdentityFilter implements WebFilter, Ordered {
 			});
 	}
 
+	/**
+	 * @return the caller of a request that passed this filter; empty before it, and for
+	 * requests it answered itself or let through without authentication (the JWKS)
+	 */
+	public static Optional<IdentityAssertion> identity(ServerWebExchange exchange) {
+		return Optional.ofNullable(exchange.getAttribute(IDENTITY));
+	}
+
 	private ServerWebExchange withAssertion(ServerWebExchange exchange, IdentityAssertion identity) {
+		exchange.getAttributes().put(IDENTITY, identity);
 		String assertion = this.signer.sign(identity);
 		ServerHttpRequest request = exchange.getRequest().mutate().headers(headers -> {
 			headers.remove(InternalProperties.TOKEN_HEADER);

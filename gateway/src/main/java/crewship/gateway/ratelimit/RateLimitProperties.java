@@ -1,0 +1,48 @@
+package crewship.gateway.ratelimit;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The gateway's rate limits: token buckets that hold {@code n} requests and refill
+ * {@code n} per {@link #period()}, so a caller may burst up to {@code n} and then keeps
+ * the average.
+ *
+ * @param enabled whether the gateway limits at all ({@code CREWSHIP_RATE_LIMIT_ENABLED})
+ * @param redisUrl the Redis the buckets live in, shared by every replica
+ * ({@code CREWSHIP_REDIS_URL}, e.g. {@code redis://redis:6379}); empty keeps them in this
+ * replica's memory
+ * @param keyPrefix prefix of the Redis keys
+ * @param redisTimeout how long a request waits for Redis before the limit fails open (or
+ * to this replica's buckets for the sign-in limit)
+ * @param period the refill period of every limit
+ * @param perIdentity requests per period of an authenticated caller (user, by any
+ * credential) ({@code CREWSHIP_RATE_LIMIT_PER_IDENTITY})
+ * @param perIp requests per period of an anonymous client address
+ * ({@code CREWSHIP_RATE_LIMIT_PER_IP})
+ * @param authPerIp requests per period of a client address on the sign-in paths, the
+ * seed's "10 req/min/IP" ({@code CREWSHIP_RATE_LIMIT_AUTH_PER_IP})
+ * @param authPaths path patterns of the sign-in limit
+ * @param exemptPaths path patterns never limited (probes and health)
+ */
+@ConfigurationProperties("crewship.gateway.rate-limit")
+public record RateLimitProperties(@DefaultValue("true") boolean enabled, String redisUrl,
+		@DefaultValue("crewship:ratelimit:") String keyPrefix, @DefaultValue("500ms") Duration redisTimeout,
+		@DefaultValue("1m") Duration period, @DefaultValue("600") long perIdentity, @DefaultValue("300") long perIp,
+		@DefaultValue("10") long authPerIp, @DefaultValue( {
+				"/api/auth/callback/credentials", "/api/v1/auth/**" }) List<String> authPaths,
+		@DefaultValue({ "/api/health", "/livez", "/readyz" }) List<String> exemptPaths){
+
+	public RateLimitProperties {
+		authPaths = List.copyOf(authPaths);
+		exemptPaths = List.copyOf(exemptPaths);
+	}
+
+	public boolean shared() {
+		return this.redisUrl != null && !this.redisUrl.isBlank();
+	}
+
+}

@@ -1,0 +1,159 @@
+package crewship.gateway.system;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.lang.management.RuntimeMXBean;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import reactor.core.publisher.Mono;
+
+import org.springframework.boot.info.BuildProperties;
+import org.springframework.boot.info.GitProperties;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.HandlerFilterFunction;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerRequest;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+import crewship.gateway.edge.EdgeIdentityFilter;
+import crewship.platform.identity.IdentityAssertion;
+
+/**
+ * The system endpoints the gateway answers itself (ARCHITECTURE.md), for any
+ * authenticated caller (the spec: no workspace role needed; anonymous is 401):
+ * <ul>
+ * <li>{@code GET /api/v1/system/version}: which build this is (Maven version, git commit,
+ * build time) — there is no release feed, so {@code latest} and {@code url} are
+ * null;</li>
+ * <li>{@code GET /api/v1/system/runtime}: the container runtime of the spec, which this
+ * suite does not run ({@code available: false}), and the gateway JVM's version, uptime,
+ * processors and memory;</li>
+ * <li>{@code GET /api/v1/crewshipd}: {@code not_configured}, 200 — the suite has no
+ * crewshipd sidecar; the status vocabulary is the crew pages' own, so a client shows "not
+ * configured" rather than an error;</li>
+ * <li>{@code GET /api/v1/system/aux-status}: no subsystem of the suite uses an auxiliary
+ * model yet, so the list is empty.</li>
+ * </ul>
+ */
+public class SystemEndpoints {
+
+	private final BuildProperties build;
+
+	private final GitProperties git;
+
+	/**
+	 * @param build from {@code META-INF/build-info.properties}; null when the build did
+	 * not write it
+	 * @param git from {@code git.properties}; null when built outside a checkout
+	 */
+	public SystemEndpoints(BuildProperties build, GitProperties git) {
+		this.build = build;
+		this.git = git;
+	}
+
+	public RouterFunction<ServerResponse> routes() {
+		return RouterFunctions.route()
+			.GET("/api/v1/system/version", request -> ok(version()))
+			.GET("/api/v1/system/runtime", request -> ok(runtime()))
+			.GET("/api/v1/crewshipd", request -> ok(CrewshipdStatus.NOT_CONFIGURED))
+			.GET("/api/v1/system/aux-status", request -> ok(new AuxStatus(List.of())))
+			.filter(authenticated())
+			.build();
+	}
+
+	VersionInfo version() {
+		String commit = (this.git != null && this.git.getCommitId() != null) ? this.git.getCommitId() : "";
+		String dirty = (this.git != null) ? this.git.get("dirty") : null;
+		Instant built = (this.build != null) ? this.build.getTime() : null;
+		return new VersionInfo((this.build != null) ? this.build.getVersion() : "dev", null, false, null, commit,
+				(built != null) ? built.toString() : "", (dirty != null) ? Boolean.valueOf(dirty) : null,
+				Runtime.version().toString(), os(), arch(), null);
+	}
+
+	RuntimeInfo runtime() {
+		RuntimeMXBean jvm = ManagementFactory.getRuntimeMXBean();
+		MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+		Map<String, Long> memory = new LinkedHashMap<>();
+		memory.put("heap_used_bytes", heap.getUsed());
+		memory.put("heap_committed_bytes", heap.getCommitted());
+		memory.put("heap_max_bytes", heap.getMax());
+		memory.put("non_heap_used_bytes", ManagementFactory.getMemoryMXBean().getNonHeapMemoryUsage().getUsed());
+		return new RuntimeInfo(false, null, null, null, List.of(), Map.of(), Runtime.version().toString(),
+				jvm.getVmVendor(), jvm.getVmName(), Instant.ofEpochMilli(jvm.getStartTime()).toString(),
+				Duration.ofMillis(jvm.getUptime()).toSeconds(), Runtime.getRuntime().availableProcessors(), memory,
+				os(), arch());
+	}
+
+	private static String os() {
+		return System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT);
+	}
+
+	private static String arch() {
+		return System.getProperty("os.arch");
+	}
+
+	private static Mono<ServerResponse> ok(Object body) {
+		return ServerResponse.ok().contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+	}
+
+	/**
+	 * Any authenticated caller; anonymous (and no identity at all) is 401 problem+json.
+	 */
+	private static HandlerFilterFunction<ServerResponse, ServerResponse> authenticated() {
+		return (request, next) -> EdgeIdentityFilter.identity(request.exchange())
+			.filter(IdentityAssertion::isAuthenticated)
+			.map(caller -> next.handle(request))
+			.orElseGet(() -> unauthorized(request));
+	}
+
+	private static Mono<ServerResponse> unauthorized(ServerRequest request) {
+		Map<String, Object> problem = new LinkedHashMap<>();
+		problem.put("type", "about:blank");
+		problem.put("title", HttpStatus.UNAUTHORIZED.getReasonPhrase());
+		problem.put("status", 401);
+		problem.put("detail", "Authentication required");
+		problem.put("instance", request.path());
+		return ServerResponse.status(HttpStatus.UNAUTHORIZED)
+			.contentType(MediaType.APPLICATION_PROBLEM_JSON)
+			.bodyValue(problem);
+	}
+
+	/**
+	 * {@code GET /api/v1/system/version}, the fields of the spec. {@code javaVersion}
+	 * stands where the spec has {@code go_version}; {@code schemaVersion} is null because
+	 * each service migrates its own database (their {@code /readyz} waits for it).
+	 */
+	record VersionInfo(String current, String latest, boolean newer, String url, String commit, String buildTime,
+			Boolean dirty, String javaVersion, String os, String arch, Long schemaVersion) {
+	}
+
+	/**
+	 * {@code GET /api/v1/system/runtime}: the spec's container-runtime fields (none
+	 * here), then the JVM's.
+	 */
+	record RuntimeInfo(boolean available, String runtime, String socket, String version, List<Object> runtimes,
+			Map<String, String> installLinks, String javaVersion, String javaVendor, String javaVm, String startedAt,
+			long uptimeSeconds, int processors, Map<String, Long> memory, String os, String arch) {
+	}
+
+	/** {@code GET /api/v1/crewshipd}. */
+	record CrewshipdStatus(String status, String message, String version) {
+
+		static final CrewshipdStatus NOT_CONFIGURED = new CrewshipdStatus("not_configured",
+				"This installation runs no crewshipd sidecar: crew containers, their files and "
+						+ "IPC are not available",
+				null);
+
+	}
+
+	/** {@code GET /api/v1/system/aux-status}. */
+	record AuxStatus(List<Object> subsystems) {
+	}
+
+}

@@ -1,0 +1,92 @@
+package crewship.gateway.ratelimit;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.junit.jupiter.api.Test;
+import reactor.core.publisher.Mono;
+
+import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
+import org.springframework.mock.web.server.MockServerWebExchange;
+
+import crewship.gateway.edge.EdgeIdentityFilter;
+import crewship.platform.identity.AuthMethod;
+import crewship.platform.identity.IdentityAssertion;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * What the limits do when their Redis does not answer: the general limit lets requests
+ * through, the sign-in limit keeps counting in this replica.
+ */
+class RateLimitFilterTests {
+
+	final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+
+	@Test
+	void withRedisDownTheGeneralLimitFailsOpenAndSignInCountsLocally() throws Exception {
+		RateLimitProperties properties = new RateLimitProperties(true, "redis://127.0.0.1:" + deadPort(), "t:",
+				Duration.ofMillis(300), Duration.ofMinutes(1), 2, 2, 2, List.of("/api/v1/auth/**"),
+				List.of("/api/health"));
+		try (TokenBuckets redis = TokenBuckets.redis(properties.redisUrl(), "t:", properties.redisTimeout())) {
+			RateLimitFilter filter = new RateLimitFilter(properties, redis, TokenBuckets.local(),
+					new ClientAddress(List.of()), this.meters);
+			for (int i = 0; i < 5; i++) {
+				assertThat(status(filter, "/api/v1/crews", IdentityAssertion.anonymous())).isEqualTo(200);
+				assertThat(status(filter, "/api/v1/crews", user("u1"))).isEqualTo(200);
+			}
+			assertThat(status(filter, "/api/v1/auth/sessions", user("u1"))).isEqualTo(200);
+			assertThat(status(filter, "/api/v1/auth/sessions", user("u2"))).isEqualTo(200);
+			assertThat(status(filter, "/api/v1/auth/sessions", user("u3"))).as("same address, local bucket")
+				.isEqualTo(429);
+			assertThat(this.meters.counter("crewship.gateway.ratelimit.store.failures", "limit", "ip").count())
+				.isEqualTo(5);
+		}
+	}
+
+	@Test
+	void inMemoryLimitsAndUnlimitedCallers() {
+		RateLimitProperties properties = new RateLimitProperties(true, null, "t:", Duration.ofMillis(300),
+				Duration.ofMinutes(1), 2, 1, 1, List.of("/api/v1/auth/**"), List.of("/api/health"));
+		TokenBuckets local = TokenBuckets.local();
+		RateLimitFilter filter = new RateLimitFilter(properties, local, local, new ClientAddress(List.of()),
+				this.meters);
+		assertThat(status(filter, "/api/v1/crews", IdentityAssertion.anonymous())).isEqualTo(200);
+		assertThat(status(filter, "/api/v1/crews", IdentityAssertion.anonymous())).isEqualTo(429);
+		assertThat(status(filter, "/api/health", IdentityAssertion.anonymous())).isEqualTo(200);
+		IdentityAssertion internal = new IdentityAssertion("internal", AuthMethod.INTERNAL, null, null);
+		for (int i = 0; i < 5; i++) {
+			assertThat(status(filter, "/api/v1/internal/crews", internal)).as("the internal listener").isEqualTo(200);
+		}
+		assertThat(status(filter, "/api/v1/crews", user("u1"))).isEqualTo(200);
+		assertThat(status(filter, "/api/v1/crews", user("u1"))).isEqualTo(200);
+		assertThat(status(filter, "/api/v1/crews", user("u1"))).isEqualTo(429);
+	}
+
+	private static int status(RateLimitFilter filter, String path, IdentityAssertion identity) {
+		MockServerWebExchange exchange = MockServerWebExchange
+			.from(MockServerHttpRequest.get(path).remoteAddress(new java.net.InetSocketAddress("203.0.113.1", 1)));
+		exchange.getAttributes().put(EdgeIdentityFilter.IDENTITY, identity);
+		AtomicInteger passed = new AtomicInteger();
+		filter.filter(exchange, next -> {
+			passed.incrementAndGet();
+			return Mono.empty();
+		}).block(Duration.ofSeconds(5));
+		return (passed.get() == 1) ? 200 : exchange.getResponse().getStatusCode().value();
+	}
+
+	private static IdentityAssertion user(String id) {
+		return new IdentityAssertion(id, AuthMethod.CLI, "t-" + id, null);
+	}
+
+	private static int deadPort() throws IOException {
+		try (ServerSocket socket = new ServerSocket(0)) {
+			return socket.getLocalPort();
+		}
+	}
+
+}
