@@ -147,6 +147,19 @@ class GatewayEdgeTests {
 	}
 
 	@Test
+	void crossSiteTokenRefreshIsRefusedAtTheEdgeEvenWithoutASession() {
+		// the refresh cookie is an ambient credential the gateway cannot read: the origin
+		// check applies to its endpoint whatever the request carries
+		Response crossSite = this.publicApi.send("POST", "/api/auth/token/refresh", null, null, "Cookie",
+				"refresh-token=anything", "Origin", "https://evil.example");
+		assertProblem(crossSite, 403);
+		// same origin passes the edge (auth-service is down here: 503 from its fallback)
+		Response sameOrigin = this.publicApi.send("POST", "/api/auth/token/refresh", null, null, "Cookie",
+				"refresh-token=anything", "Origin", "http://127.0.0.1:" + this.port);
+		assertProblem(sameOrigin, 503);
+	}
+
+	@Test
 	void pathOutsideTheApiIsProblem404() {
 		assertProblem(this.publicApi.get("/not-an-api"), 404);
 	}

@@ -4,8 +4,12 @@ import java.time.Duration;
 import java.util.List;
 
 import org.springframework.core.Ordered;
+import org.springframework.http.server.reactive.ServerHttpRequest;
 import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.reactive.CorsUtils;
+import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.cors.reactive.CorsWebFilter;
+import org.springframework.web.cors.reactive.DefaultCorsProcessor;
 import org.springframework.web.cors.reactive.UrlBasedCorsConfigurationSource;
 
 /**
@@ -24,7 +28,29 @@ public class BrowserCors extends CorsWebFilter implements Ordered {
 			"X-RateLimit-Reset");
 
 	public BrowserCors(List<String> allowedOrigins) {
-		super(source(allowedOrigins));
+		super(source(allowedOrigins), new RefusePreflightsOnly());
+	}
+
+	/**
+	 * Spring refuses an actual request from an unlisted origin with a bare 403. That
+	 * would also refuse same-origin pages behind a TLS-terminating proxy (their origin is
+	 * not the gateway's own URI) and non-browser clients that send an Origin. So only
+	 * preflights are refused; any other request from an unlisted origin goes on without
+	 * CORS headers — the browser keeps the answer from the page, and the CSRF guard
+	 * judges cookie-authenticated changes.
+	 */
+	static final class RefusePreflightsOnly extends DefaultCorsProcessor {
+
+		@Override
+		public boolean process(CorsConfiguration config, ServerWebExchange exchange) {
+			ServerHttpRequest request = exchange.getRequest();
+			if (config != null && !CorsUtils.isPreFlightRequest(request)
+					&& config.checkOrigin(request.getHeaders().getOrigin()) == null) {
+				return true;
+			}
+			return super.process(config, exchange);
+		}
+
 	}
 
 	private static UrlBasedCorsConfigurationSource source(List<String> allowedOrigins) {

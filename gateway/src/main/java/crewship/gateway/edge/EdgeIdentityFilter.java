@@ -65,6 +65,9 @@ public class EdgeIdentityFilter implements WebFilter, Ordered {
 
 	private final CsrfGuard csrf;
 
+	/** The refresh-token endpoint of auth-service, whose cookie is a credential too. */
+	static final String REFRESH_PATH = "/api/auth/token/refresh";
+
 	public EdgeIdentityFilter(int internalPort, List<Authenticator> authenticators, IdentityAssertionSigner signer,
 			CsrfGuard csrf) {
 		this.internalPort = internalPort;
@@ -103,9 +106,10 @@ public class EdgeIdentityFilter implements WebFilter, Ordered {
 			.concatMap(authenticator -> authenticator.authenticate(exchange, listener))
 			.next()
 			.defaultIfEmpty(IdentityAssertion.anonymous())
-			.flatMap(identity -> (identity.method() == AuthMethod.SESSION && !this.csrf.permits(exchange.getRequest()))
-					? ReactiveProblems.write(exchange, HttpStatus.FORBIDDEN, "Cross-site request refused")
-					: chain.filter(withAssertion(exchange, identity)))
+			.flatMap(identity -> (carriesAmbientCredential(identity, exchange)
+					&& !this.csrf.permits(exchange.getRequest()))
+							? ReactiveProblems.write(exchange, HttpStatus.FORBIDDEN, "Cross-site request refused")
+							: chain.filter(withAssertion(exchange, identity)))
 			.onErrorResume(AuthenticationException.class,
 					ex -> ReactiveProblems.write(exchange, HttpStatus.UNAUTHORIZED, ex.getMessage()))
 			.onErrorResume(Authenticator.AuthenticationUnavailableException.class, ex -> {
@@ -113,6 +117,16 @@ public class EdgeIdentityFilter implements WebFilter, Ordered {
 				return ReactiveProblems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE,
 						"Sign-in cannot be checked right now; retry shortly");
 			});
+	}
+
+	/**
+	 * Whether the browser attached a credential by itself: a session cookie, or the
+	 * refresh cookie, which only auth-service reads — so its endpoint is CSRF-checked
+	 * whatever else the request carries.
+	 */
+	private static boolean carriesAmbientCredential(IdentityAssertion identity, ServerWebExchange exchange) {
+		return identity.method() == AuthMethod.SESSION
+				|| REFRESH_PATH.equals(exchange.getRequest().getPath().pathWithinApplication().value());
 	}
 
 	/**
