@@ -14,14 +14,31 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param allowSignup whether {@code POST /api/v1/auth/signup} is open
  * ({@code CREWSHIP_ALLOW_SIGNUP})
  * @param sessionLifetime how long a browser session lasts (30 days)
+ * @param idp where passwords live: {@code local} (bcrypt hashes in our database, the
+ * default) or {@code keycloak} (a Keycloak realm, see {@code crewship.auth.keycloak.*});
+ * {@code CREWSHIP_IDP}
  */
 @ConfigurationProperties("crewship.auth")
-public record AuthProperties(String signingKey, Path signingKeyFile, boolean allowSignup, Duration sessionLifetime) {
+public record AuthProperties(String signingKey, Path signingKeyFile, boolean allowSignup, Duration sessionLifetime,
+		Idp idp) {
 
 	public AuthProperties {
 		if (sessionLifetime == null) {
 			sessionLifetime = Duration.ofDays(30);
 		}
+		if (idp == null) {
+			idp = Idp.LOCAL;
+		}
+	}
+
+	/**
+	 * The identity providers; binding rejects any other value, so a typo in
+	 * {@code CREWSHIP_IDP} stops the service at startup.
+	 */
+	public enum Idp {
+
+		LOCAL, KEYCLOAK
+
 	}
 
 }
