@@ -21,10 +21,13 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * ({@code CREWSHIP_PUBLIC_URL}); never derived from request headers
  * @param allowedOrigins browser origins besides the instance's own that may refresh a
  * session ({@code CREWSHIP_ALLOWED_ORIGINS}, the gateway's CORS and CSRF list)
+ * @param idp where passwords live: {@code local} (bcrypt hashes in our database, the
+ * default) or {@code keycloak} (a Keycloak realm, see {@code crewship.auth.keycloak.*});
+ * {@code CREWSHIP_IDP}
  */
 @ConfigurationProperties("crewship.auth")
 public record AuthProperties(String signingKey, Path signingKeyFile, boolean allowSignup, Duration sessionLifetime,
-		String publicUrl, List<String> allowedOrigins) {
+		String publicUrl, List<String> allowedOrigins, Idp idp) {
 
 	public AuthProperties {
 		if (sessionLifetime == null) {
@@ -41,11 +44,24 @@ public record AuthProperties(String signingKey, Path signingKeyFile, boolean all
 			publicUrl = null;
 		}
 		allowedOrigins = (allowedOrigins != null) ? List.copyOf(allowedOrigins) : List.of();
+		if (idp == null) {
+			idp = Idp.LOCAL;
+		}
 	}
 
 	/** The public base URL for links, when configured. */
 	public Optional<String> publicBaseUrl() {
 		return Optional.ofNullable(this.publicUrl);
+	}
+
+	/**
+	 * The identity providers; binding rejects any other value, so a typo in
+	 * {@code CREWSHIP_IDP} stops the service at startup.
+	 */
+	public enum Idp {
+
+		LOCAL, KEYCLOAK
+
 	}
 
 }

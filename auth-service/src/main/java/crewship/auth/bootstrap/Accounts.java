@@ -10,8 +10,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import crewship.auth.clitokens.CliTokenService;
+import crewship.auth.idp.IdentityProvider;
 import crewship.auth.invitations.InvitationService;
-import crewship.auth.users.Passwords;
 import crewship.auth.users.User;
 import crewship.auth.users.UserRepository;
 import crewship.auth.workspaces.Workspace;
@@ -31,7 +31,7 @@ class Accounts {
 
 	private final UserRepository users;
 
-	private final Passwords passwords;
+	private final IdentityProvider identities;
 
 	private final WorkspaceService workspaces;
 
@@ -41,11 +41,11 @@ class Accounts {
 
 	private final InvitationService invitations;
 
-	Accounts(UserRepository users, Passwords passwords, WorkspaceService workspaces, CliTokenService cliTokens,
+	Accounts(UserRepository users, IdentityProvider identities, WorkspaceService workspaces, CliTokenService cliTokens,
 			JdbcTemplate jdbc, InvitationService invitations) {
 		this.invitations = invitations;
 		this.users = users;
-		this.passwords = passwords;
+		this.identities = identities;
 		this.workspaces = workspaces;
 		this.cliTokens = cliTokens;
 		this.jdbc = jdbc;
@@ -59,13 +59,18 @@ class Accounts {
 		return this.users.count() == 0;
 	}
 
+	/**
+	 * The password is provisioned inside the transaction: when the identity provider
+	 * fails (503) or refuses (409), no owner is left behind without a credential.
+	 */
 	@Transactional
 	Bootstrapped bootstrap(String fullName, String email, String password) {
 		this.jdbc.queryForObject("select pg_advisory_xact_lock(?)::text", String.class, BOOTSTRAP_LOCK);
 		if (this.users.count() > 0) {
 			throw ProblemException.conflict("This instance is already bootstrapped");
 		}
-		User owner = this.users.saveAndFlush(new User(email, fullName, this.passwords.hash(password)));
+		User owner = this.users.saveAndFlush(new User(email, fullName, null));
+		this.identities.provision(owner, password);
 		Workspace workspace = starterWorkspace(owner);
 		// the markers instance settings protect from deletion
 		this.jdbc.update("""
@@ -77,15 +82,23 @@ class Accounts {
 		return new Bootstrapped(owner, workspace, token);
 	}
 
+	/**
+	 * Creates the account, its password at the identity provider, a starter workspace,
+	 * and redeems the invitations for the address, in one transaction.
+	 * @throws crewship.auth.idp.AccountTakenException when the identity provider holds
+	 * the address under another password (the transaction rolls back)
+	 */
 	@Transactional
 	void signup(String fullName, String email, String password) {
 		if (this.users.findByEmail(email).isPresent()) {
 			log.info("Signup attempt for an existing account (address hash {})",
 					Integer.toHexString(email.toLowerCase(Locale.ROOT).hashCode()));
-			this.passwords.hash(password); // spend the same time as a real signup
+			this.identities.verify(null, password); // spend the time of a real password
+													// step
 			return;
 		}
-		User user = this.users.saveAndFlush(new User(email, fullName, this.passwords.hash(password)));
+		User user = this.users.saveAndFlush(new User(email, fullName, null));
+		this.identities.provision(user, password);
 		starterWorkspace(user);
 		this.invitations.redeemFor(user);
 	}

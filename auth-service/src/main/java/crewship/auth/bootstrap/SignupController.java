@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import crewship.auth.AuthProperties;
+import crewship.auth.idp.AccountTakenException;
 import crewship.platform.web.ProblemException;
 
 /**
@@ -61,7 +62,13 @@ class SignupController {
 		if (!this.properties.allowSignup()) {
 			throw ProblemException.forbidden("Signup is disabled on this instance (CREWSHIP_ALLOW_SIGNUP)");
 		}
-		this.accounts.signup(request.fullName(), request.email(), request.password());
+		try {
+			this.accounts.signup(request.fullName(), request.email(), request.password());
+		}
+		catch (AccountTakenException ex) {
+			// the identity provider knows the address: the same answer as for an existing
+			// account (nothing was created, nothing overwritten)
+		}
 		return Map.of("ok", true, "message", "If that email address isn't already registered, the account has been "
 				+ "created. Sign in at /login to continue.");
 	}

@@ -11,7 +11,6 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 import crewship.auth.sessions.SessionService;
-import crewship.auth.users.Passwords;
 import crewship.platform.ids.Cuid;
 import crewship.platform.ids.Secrets;
 import crewship.platform.ids.Timestamps;
@@ -30,13 +29,10 @@ public class PasswordTokens {
 
 	private final JdbcTemplate jdbc;
 
-	private final Passwords passwords;
-
 	private final SessionService sessions;
 
-	PasswordTokens(JdbcTemplate jdbc, Passwords passwords, SessionService sessions) {
+	PasswordTokens(JdbcTemplate jdbc, SessionService sessions) {
 		this.jdbc = jdbc;
-		this.passwords = passwords;
 		this.sessions = sessions;
 	}
 
@@ -70,7 +66,9 @@ public class PasswordTokens {
 		if (users.isEmpty()) {
 			throw ProblemException.badRequest("Invalid or expired token");
 		}
-		this.sessions.changePassword(users.get(0), this.passwords.hash(newPassword), null);
+		// through the identity provider: with Keycloak, a provisioned account is created
+		// there now, with the password its owner chose
+		this.sessions.changePassword(users.get(0), newPassword, null);
 	}
 
 }

@@ -12,8 +12,8 @@ import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 import crewship.auth.AuthProperties;
+import crewship.auth.idp.IdentityProvider;
 import crewship.auth.users.LoginAttempts;
-import crewship.auth.users.Passwords;
 import crewship.auth.users.User;
 import crewship.auth.users.UserRepository;
 import crewship.platform.ids.Timestamps;
@@ -32,7 +32,7 @@ public class SessionService {
 
 	private final UserSessionRepository sessions;
 
-	private final Passwords passwords;
+	private final IdentityProvider identities;
 
 	private final SessionTokens tokens;
 
@@ -40,12 +40,12 @@ public class SessionService {
 
 	private final LoginAttempts attempts;
 
-	SessionService(UserRepository users, UserSessionRepository sessions, Passwords passwords, SessionTokens tokens,
-			AuthProperties properties, LoginAttempts attempts) {
+	SessionService(UserRepository users, UserSessionRepository sessions, IdentityProvider identities,
+			SessionTokens tokens, AuthProperties properties, LoginAttempts attempts) {
 		this.attempts = attempts;
 		this.users = users;
 		this.sessions = sessions;
-		this.passwords = passwords;
+		this.identities = identities;
 		this.tokens = tokens;
 		this.properties = properties;
 	}
@@ -56,13 +56,13 @@ public class SessionService {
 
 	/**
 	 * @throws ProblemException 401 for an unknown email or a wrong password, alike; 429
-	 * while the account is locked after repeated misses
+	 * while the account is locked after repeated misses; 503 while the identity provider
+	 * cannot be reached (not a miss)
 	 */
 	public SignIn signIn(String email, String password, String userAgent, String ip) {
 		Optional<User> user = (email != null) ? this.users.findByEmail(email.trim()) : Optional.empty();
 		user.ifPresent(this.attempts::requireUnlocked);
-		String hash = user.map(User::getPasswordHash).orElse(null);
-		if (password == null || !this.passwords.matches(password, hash)) {
+		if (password == null || !this.identities.verify(user.orElse(null), password)) {
 			user.ifPresent(found -> this.attempts.failed(found.getId(), ip, userAgent));
 			throw ProblemException.unauthorized("Invalid email or password");
 		}
@@ -118,13 +118,17 @@ public class SessionService {
 	}
 
 	/**
-	 * Stores the new password hash and revokes every session but the one that changed it,
-	 * in one transaction. @return how many sessions were revoked
+	 * Sets the new password and revokes every session but the one that changed it, in one
+	 * transaction; the identity provider goes last, so its failure takes the revocations
+	 * back. @return how many sessions were revoked
 	 */
 	@Transactional
-	public int changePassword(String userId, String newHash, String keepSessionId) {
-		this.users.findById(userId).orElseThrow().changePassword(newHash);
-		return this.sessions.revokeOthers(userId, (keepSessionId != null) ? keepSessionId : "", Timestamps.now());
+	public int changePassword(String userId, String newPassword, String keepSessionId) {
+		User user = this.users.findById(userId).orElseThrow();
+		int revoked = this.sessions.revokeOthers(userId, (keepSessionId != null) ? keepSessionId : "",
+				Timestamps.now());
+		this.identities.changePassword(user, newPassword);
+		return revoked;
 	}
 
 	/** For the gateway: is this session still good? Marks it used. */

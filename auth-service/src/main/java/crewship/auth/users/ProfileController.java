@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
+import crewship.auth.idp.IdentityProvider;
 import crewship.auth.sessions.SessionService;
 import crewship.platform.identity.AuthMethod;
 import crewship.platform.identity.IdentityAssertion;
@@ -25,15 +26,16 @@ class ProfileController {
 
 	private final UserRepository users;
 
-	private final Passwords passwords;
+	private final IdentityProvider identities;
 
 	private final LoginAttempts attempts;
 
 	private final SessionService sessions;
 
-	ProfileController(UserRepository users, Passwords passwords, LoginAttempts attempts, SessionService sessions) {
+	ProfileController(UserRepository users, IdentityProvider identities, LoginAttempts attempts,
+			SessionService sessions) {
 		this.users = users;
-		this.passwords = passwords;
+		this.identities = identities;
 		this.attempts = attempts;
 		this.sessions = sessions;
 	}
@@ -66,16 +68,16 @@ class ProfileController {
 	Map<String, Object> changePassword(@Valid @RequestBody ChangePassword request, IdentityAssertion caller) {
 		User user = me(caller);
 		this.attempts.requireUnlocked(user);
-		if (user.getPasswordHash() == null) {
+		if (!this.identities.hasPassword(user)) {
 			throw ProblemException.badRequest("This account has no password; use password recovery");
 		}
-		if (!this.passwords.matches(request.currentPassword(), user.getPasswordHash())) {
+		if (!this.identities.verify(user, request.currentPassword())) {
 			this.attempts.failed(user.getId(), null, null);
 			throw ProblemException.unauthorized("current_password is incorrect");
 		}
 		this.attempts.succeeded(user.getId(), null, null);
 		String keep = (caller.method() == AuthMethod.SESSION) ? caller.credentialId() : null;
-		int revoked = this.sessions.changePassword(user.getId(), this.passwords.hash(request.newPassword()), keep);
+		int revoked = this.sessions.changePassword(user.getId(), request.newPassword(), keep);
 		return Map.of("success", true, "sessions_revoked", revoked);
 	}
 

@@ -31,6 +31,10 @@ public class User {
 	@Column(name = "password_hash")
 	private String passwordHash;
 
+	/** The Keycloak user holding the password, when Keycloak is the identity provider. */
+	@Column(name = "keycloak_subject")
+	private String keycloakSubject;
+
 	private Instant createdAt;
 
 	private Instant updatedAt;
@@ -56,6 +60,16 @@ public class User {
 
 	public void changePassword(String passwordHash) {
 		this.passwordHash = passwordHash;
+		this.updatedAt = Timestamps.now();
+	}
+
+	/**
+	 * The password now lives in Keycloak under that user id; no local hash is kept beside
+	 * it.
+	 */
+	public void linkKeycloak(String subject) {
+		this.keycloakSubject = subject;
+		this.passwordHash = null;
 		this.updatedAt = Timestamps.now();
 	}
 
@@ -104,6 +118,10 @@ public class User {
 
 	public String getPasswordHash() {
 		return this.passwordHash;
+	}
+
+	public String getKeycloakSubject() {
+		return this.keycloakSubject;
 	}
 
 	public Instant getCreatedAt() {
