@@ -52,6 +52,7 @@ final class RunningSuite {
 		env.put("CREWSHIP_DATA_DIR", dataDir.toString());
 		env.put("CREWSHIP_DB_PREFIX", DB_PREFIX);
 		env.put("CREWSHIP_ALLOW_SIGNUP", "true");
+		env.put("CREWSHIP_PUBLIC_URL", "https://crewship.test");
 		env.putIfAbsent("CREWSHIP_PORT_OFFSET", "1000");
 		// Every test calls from 127.0.0.1: the production sign-in limit (10/min per
 		// address)
