@@ -13,7 +13,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import crewship.auth.workspaces.WorkspaceContext;
 import crewship.platform.identity.IdentityAssertion;
-import crewship.platform.membership.WorkspaceAccess;
 import crewship.platform.membership.WorkspaceRole;
 import crewship.platform.membership.WorkspaceRole.Action;
 import crewship.platform.web.ProblemException;
@@ -32,22 +31,19 @@ class AdminController {
 
 	private final WorkspaceContext context;
 
-	private final WorkspaceAccess access;
-
 	private final JdbcTemplate jdbc;
 
-	AdminController(WorkspaceContext context, WorkspaceAccess access, JdbcTemplate jdbc) {
+	AdminController(WorkspaceContext context, JdbcTemplate jdbc) {
 		this.context = context;
-		this.access = access;
 		this.jdbc = jdbc;
 	}
 
 	private String ownedWorkspace(IdentityAssertion caller, HttpServletRequest request) {
-		String workspaceId = this.context.require(caller, request);
-		if (this.access.require(caller, workspaceId, Action.READ) != WorkspaceRole.OWNER) {
+		WorkspaceContext.Current current = this.context.authorise(caller, request, Action.READ);
+		if (current.role() != WorkspaceRole.OWNER) {
 			throw ProblemException.forbidden("Only the workspace OWNER may use the admin API");
 		}
-		return workspaceId;
+		return current.workspaceId();
 	}
 
 	@GetMapping("/api/v1/admin/stats")

@@ -25,7 +25,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import crewship.auth.workspaces.WorkspaceContext;
 import crewship.platform.identity.IdentityAssertion;
-import crewship.platform.membership.WorkspaceAccess;
 import crewship.platform.membership.WorkspaceRole.Action;
 
 /**
@@ -39,12 +38,9 @@ class FeatureFlagController {
 
 	private final WorkspaceContext context;
 
-	private final WorkspaceAccess access;
-
-	FeatureFlagController(FeatureFlags flags, WorkspaceContext context, WorkspaceAccess access) {
+	FeatureFlagController(FeatureFlags flags, WorkspaceContext context) {
 		this.flags = flags;
 		this.context = context;
-		this.access = access;
 	}
 
 	record CreateFlag(@NotBlank @Size(max = 100) @Pattern(regexp = "^[A-Za-z0-9][A-Za-z0-9._:-]*$") String key,
@@ -55,22 +51,16 @@ class FeatureFlagController {
 	record SetOverride(@NotNull Boolean enabled) {
 	}
 
-	private String authorise(IdentityAssertion caller, HttpServletRequest request, Action action) {
-		String workspaceId = this.context.require(caller, request);
-		this.access.require(caller, workspaceId, action);
-		return workspaceId;
-	}
-
 	@GetMapping("/api/v1/feature-flags")
 	List<FeatureFlags.Flag> list(IdentityAssertion caller, HttpServletRequest request) {
-		return this.flags.list(authorise(caller, request, Action.READ));
+		return this.flags.list(this.context.authorise(caller, request, Action.READ).workspaceId());
 	}
 
 	@PostMapping("/api/v1/feature-flags")
 	@ResponseStatus(HttpStatus.CREATED)
 	FeatureFlags.Flag create(@Valid @RequestBody CreateFlag body, IdentityAssertion caller,
 			HttpServletRequest request) {
-		String workspaceId = authorise(caller, request, Action.MANAGE);
+		String workspaceId = this.context.authorise(caller, request, Action.MANAGE).workspaceId();
 		return this.flags.create(workspaceId, caller.subject(), body.key(), body.description(),
 				Boolean.TRUE.equals(body.enabled()), (body.percentage() != null) ? body.percentage() : 0);
 	}
@@ -78,27 +68,29 @@ class FeatureFlagController {
 	@PatchMapping("/api/v1/feature-flags/{key}")
 	FeatureFlags.Flag update(@PathVariable String key, @Valid @RequestBody FlagChanges changes,
 			IdentityAssertion caller, HttpServletRequest request) {
-		String workspaceId = authorise(caller, request, Action.MANAGE);
+		String workspaceId = this.context.authorise(caller, request, Action.MANAGE).workspaceId();
 		return this.flags.update(workspaceId, caller.subject(), key, changes);
 	}
 
 	@DeleteMapping("/api/v1/feature-flags/{key}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void delete(@PathVariable String key, IdentityAssertion caller, HttpServletRequest request) {
-		this.flags.delete(authorise(caller, request, Action.MANAGE), caller.subject(), key);
+		this.flags.delete(this.context.authorise(caller, request, Action.MANAGE).workspaceId(), caller.subject(), key);
 	}
 
 	@PutMapping("/api/v1/feature-flags/{key}/override")
 	Map<String, Object> setOverride(@PathVariable String key, @Valid @RequestBody SetOverride body,
 			IdentityAssertion caller, HttpServletRequest request) {
-		this.flags.setOverride(authorise(caller, request, Action.MANAGE), caller.subject(), key, body.enabled());
+		this.flags.setOverride(this.context.authorise(caller, request, Action.MANAGE).workspaceId(), caller.subject(),
+				key, body.enabled());
 		return Map.of("key", key, "enabled", body.enabled());
 	}
 
 	@DeleteMapping("/api/v1/feature-flags/{key}/override")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void clearOverride(@PathVariable String key, IdentityAssertion caller, HttpServletRequest request) {
-		this.flags.clearOverride(authorise(caller, request, Action.MANAGE), caller.subject(), key);
+		this.flags.clearOverride(this.context.authorise(caller, request, Action.MANAGE).workspaceId(), caller.subject(),
+				key);
 	}
 
 }

@@ -17,7 +17,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import crewship.auth.workspaces.WorkspaceContext;
 import crewship.platform.identity.IdentityAssertion;
-import crewship.platform.membership.WorkspaceAccess;
 import crewship.platform.membership.WorkspaceRole.Action;
 
 /**
@@ -31,47 +30,38 @@ class InstanceSettingsController {
 
 	private final WorkspaceContext context;
 
-	private final WorkspaceAccess access;
-
-	InstanceSettingsController(InstanceSettings settings, WorkspaceContext context, WorkspaceAccess access) {
+	InstanceSettingsController(InstanceSettings settings, WorkspaceContext context) {
 		this.settings = settings;
 		this.context = context;
-		this.access = access;
 	}
 
 	/** An empty string is a value; only an absent one is refused. */
 	record PutSetting(@NotNull String value) {
 	}
 
-	private String authorise(IdentityAssertion caller, HttpServletRequest request, Action action) {
-		String workspaceId = this.context.require(caller, request);
-		this.access.require(caller, workspaceId, action);
-		return workspaceId;
-	}
-
 	@GetMapping("/api/v1/instance/settings")
 	List<InstanceSettings.Setting> list(IdentityAssertion caller, HttpServletRequest request) {
-		authorise(caller, request, Action.CREATE);
+		this.context.authorise(caller, request, Action.CREATE);
 		return this.settings.list();
 	}
 
 	@GetMapping("/api/v1/instance/settings/{key}")
 	InstanceSettings.Setting get(@PathVariable String key, IdentityAssertion caller, HttpServletRequest request) {
-		authorise(caller, request, Action.CREATE);
+		this.context.authorise(caller, request, Action.CREATE);
 		return this.settings.get(key);
 	}
 
 	@PutMapping("/api/v1/instance/settings/{key}")
 	InstanceSettings.Setting put(@PathVariable String key, @Valid @RequestBody PutSetting body,
 			IdentityAssertion caller, HttpServletRequest request) {
-		String workspaceId = authorise(caller, request, Action.MANAGE);
+		String workspaceId = this.context.authorise(caller, request, Action.MANAGE).workspaceId();
 		return this.settings.put(workspaceId, caller.subject(), key, body.value());
 	}
 
 	@DeleteMapping("/api/v1/instance/settings/{key}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
 	void delete(@PathVariable String key, IdentityAssertion caller, HttpServletRequest request) {
-		String workspaceId = authorise(caller, request, Action.MANAGE);
+		String workspaceId = this.context.authorise(caller, request, Action.MANAGE).workspaceId();
 		this.settings.delete(workspaceId, caller.subject(), key);
 	}
 

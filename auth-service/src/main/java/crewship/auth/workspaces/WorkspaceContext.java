@@ -10,14 +10,16 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 import crewship.platform.identity.IdentityAssertion;
+import crewship.platform.membership.WorkspaceAccess;
+import crewship.platform.membership.WorkspaceRole;
+import crewship.platform.membership.WorkspaceRole.Action;
 import crewship.platform.web.ProblemException;
 
 /**
  * "The current workspace" of the instance-wide endpoints (admin, feature flags, instance
  * settings, onboarding): the {@code X-Workspace-ID} header (id or slug), else a
  * {@code workspace_id} query parameter, else — when the caller belongs to exactly one
- * workspace — that one. It selects whose role authorises the call; access is still
- * checked by the caller of this class.
+ * workspace — that one. It selects whose role authorises the call.
  */
 @Component
 public class WorkspaceContext {
@@ -26,8 +28,26 @@ public class WorkspaceContext {
 
 	private final WorkspaceRepository workspaces;
 
-	WorkspaceContext(WorkspaceRepository workspaces) {
+	private final WorkspaceAccess access;
+
+	WorkspaceContext(WorkspaceRepository workspaces, WorkspaceAccess access) {
 		this.workspaces = workspaces;
+		this.access = access;
+	}
+
+	/** The current workspace and the caller's role in it. */
+	public record Current(String workspaceId, WorkspaceRole role) {
+	}
+
+	/**
+	 * The current workspace, once the caller's role there permits {@code action}.
+	 * @throws ProblemException 400 without a workspace context, 404 outside it, 403 for a
+	 * role too low
+	 */
+	@Transactional(readOnly = true)
+	public Current authorise(IdentityAssertion caller, HttpServletRequest request, Action action) {
+		String workspaceId = require(caller, request);
+		return new Current(workspaceId, this.access.require(caller, workspaceId, action));
 	}
 
 	/**
