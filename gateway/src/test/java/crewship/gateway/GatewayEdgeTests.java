@@ -44,6 +44,8 @@ class GatewayEdgeTests {
 
 	static final AtomicReference<String> forwardedInternalToken = new AtomicReference<>();
 
+	static final AtomicReference<String> forwardedHost = new AtomicReference<>();
+
 	static final HttpServer downstream = startDownstream();
 
 	@LocalServerPort
@@ -98,6 +100,13 @@ class GatewayEdgeTests {
 		IdentityAssertion forwarded = verifier().verify(forwardedIdentity.get());
 		assertThat(forwarded.method()).isEqualTo(AuthMethod.ANONYMOUS);
 		assertThat(forwarded.isAuthenticated()).isFalse();
+	}
+
+	@Test
+	void servicesSeeTheHostTheClientUsed() {
+		// auth-service compares a browser's Origin with it (the refresh endpoint)
+		assertThat(this.publicApi.get("/api/v1/crews").status()).isEqualTo(200);
+		assertThat(forwardedHost.get()).isEqualTo("127.0.0.1:" + this.port);
 	}
 
 	@Test
@@ -186,6 +195,7 @@ class GatewayEdgeTests {
 				}
 				forwardedIdentity.set(exchange.getRequestHeaders().getFirst(IdentityAssertion.HEADER));
 				forwardedInternalToken.set(exchange.getRequestHeaders().getFirst("X-Internal-Token"));
+				forwardedHost.set(exchange.getRequestHeaders().getFirst("Host"));
 				byte[] body = "[]".getBytes(StandardCharsets.UTF_8);
 				exchange.getResponseHeaders().set("Content-Type", "application/json");
 				exchange.sendResponseHeaders(200, body.length);
