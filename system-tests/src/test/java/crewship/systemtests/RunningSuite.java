@@ -54,10 +54,8 @@ final class RunningSuite {
 		env.put("CREWSHIP_ALLOW_SIGNUP", "true");
 		env.put("CREWSHIP_PUBLIC_URL", "https://crewship.test");
 		env.putIfAbsent("CREWSHIP_PORT_OFFSET", "1000");
-		// Every test calls from 127.0.0.1: the production sign-in limit (10/min per
-		// address)
-		// would refuse most of them. The limits themselves are tested in the gateway
-		// module.
+		// Every test calls from 127.0.0.1, which the production sign-in limit (10/min per
+		// address) would soon refuse; the limits themselves are tested in the gateway.
 		env.putIfAbsent("CREWSHIP_RATE_LIMIT_AUTH_PER_IP", "10000");
 		env.putIfAbsent("CREWSHIP_RATE_LIMIT_PER_IP", "100000");
 		env.putIfAbsent("CREWSHIP_RATE_LIMIT_PER_IDENTITY", "100000");
