@@ -20,7 +20,7 @@ import crewship.platform.ids.Timestamps;
  * expired, and its event published, exactly once.
  */
 @Component
-class AgentExpiry {
+public class AgentExpiry {
 
 	static final int BATCH = 100;
 
@@ -48,7 +48,7 @@ class AgentExpiry {
 	}
 
 	/** Expires one batch of due contractors. @return how many */
-	int sweep() {
+	public int sweep() {
 		Integer expired = this.transactions.execute(status -> {
 			List<Due> due = this.jdbc.query("""
 					select id, workspace_id, crew_id, name from agent
