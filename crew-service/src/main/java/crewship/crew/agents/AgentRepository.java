@@ -31,7 +31,7 @@ interface AgentRepository extends JpaRepository<Agent, String> {
 	@Query("update Agent a set a.status = 'IDLE', a.version = a.version + 1, a.updatedAt = CURRENT_TIMESTAMP where a.id = ?1 and a.status = 'PENDING_REVIEW' and a.deletedAt is null")
 	int approvePending(String id);
 
-	@Query(value = "select status, count(*) from agent where workspace_id = ?1 and deleted_at is null group by status",
+	@Query(value = "select status, count(*) from agent where workspace_id = ?1 and deleted_at is null and expired_at is null group by status",
 			nativeQuery = true)
 	List<Object[]> statusCounts(String workspaceId);
 

@@ -111,8 +111,11 @@ public class AgentService {
 		requireEdit(scope, agent);
 		agent.markDeleted();
 		this.agents.saveAndFlush(agent);
-		this.changes.record("agent.deleted", scope.workspaceId(), "agent", agent.id, scope.userId(),
-				Map.of("id", agent.id));
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("id", agent.id);
+		data.put("crew_id", agent.crewId); // the same shape as when a crew's deletion
+											// takes it
+		this.changes.record("agent.deleted", scope.workspaceId(), "agent", agent.id, scope.userId(), data);
 	}
 
 	/**
