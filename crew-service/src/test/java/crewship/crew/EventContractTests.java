@@ -1,5 +1,6 @@
 package crewship.crew;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -74,7 +75,7 @@ class EventContractTests extends CrewTestSupport {
 		this.owner.postJson(ws("/api/v1/agents/" + hiredId + "/rehire"), "{\"reason\":\"again\"}");
 		this.owner.delete(ws("/api/v1/crews/" + crewId));
 
-		List<JsonNode> all = new java.util.ArrayList<>(events(crewId, 3));
+		List<JsonNode> all = new ArrayList<>(events(crewId, 3));
 		all.addAll(events(agentId, 5));
 		all.addAll(events(hiredId, 5));
 		Set<String> seen = new TreeSet<>();

@@ -2,6 +2,7 @@ package crewship.crew.agents;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 
 import crewship.platform.web.ProblemException;
 
@@ -25,7 +26,7 @@ record HireTerms(Duration ttl, String reason) {
 	}
 
 	String logLine(String kind, Instant at) {
-		return "[" + at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + "] " + kind + ": " + this.reason;
+		return "[" + at.truncatedTo(ChronoUnit.SECONDS) + "] " + kind + ": " + this.reason;
 	}
 
 }

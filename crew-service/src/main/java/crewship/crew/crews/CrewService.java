@@ -1,11 +1,16 @@
 package crewship.crew.crews;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.data.domain.Limit;
@@ -80,7 +85,7 @@ public class CrewService {
 
 	/** The live crews among {@code ids} in the workspace, by id (for embedding). */
 	@Transactional(readOnly = true)
-	public Map<String, Crew> findAll(String workspaceId, java.util.Collection<String> ids) {
+	public Map<String, Crew> findAll(String workspaceId, Collection<String> ids) {
 		Map<String, Crew> found = new HashMap<>();
 		this.crews.findAllById(ids)
 			.stream()
@@ -91,7 +96,7 @@ public class CrewService {
 
 	/** The user's per-crew role override on the crew, if any. */
 	@Transactional(readOnly = true)
-	public java.util.Optional<WorkspaceRole> crewRole(String crewId, String userId) {
+	public Optional<WorkspaceRole> crewRole(String crewId, String userId) {
 		return this.members.findByCrewIdAndUserId(crewId, userId)
 			.map(member -> member.role)
 			.map(WorkspaceRole::valueOf);
@@ -241,7 +246,7 @@ public class CrewService {
 		view.put("crew_id", crew.getId());
 		view.put("layer", "crew");
 		view.put("content", content);
-		view.put("bytes", content.getBytes(java.nio.charset.StandardCharsets.UTF_8).length);
+		view.put("bytes", content.getBytes(StandardCharsets.UTF_8).length);
 		view.put("cap_bytes", PersonaStore.CAP_BYTES);
 		return view;
 	}
@@ -269,9 +274,9 @@ public class CrewService {
 
 	/** The crew's autonomy policy; the audit triple is omitted until someone set it. */
 	record PolicyView(String crewId, String autonomyLevel, String behaviorMode,
-			@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String setByUserId,
-			@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Instant setAt,
-			@com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String reason) {
+			@JsonInclude(JsonInclude.Include.NON_NULL) String setByUserId,
+			@JsonInclude(JsonInclude.Include.NON_NULL) Instant setAt,
+			@JsonInclude(JsonInclude.Include.NON_NULL) String reason) {
 
 		static PolicyView of(Crew crew) {
 			return new PolicyView(crew.getId(), crew.autonomyLevel, crew.behaviorMode, crew.policySetBy,
