@@ -103,6 +103,13 @@ class GatewayEdgeTests {
 	}
 
 	@Test
+	void workspaceSkillsGoToCrewServiceAndTheRestOfWorkspacesToAuth() {
+		// crew-service is the stand-in that answers here; auth-service is down (503)
+		assertThat(this.publicApi.postJson("/api/v1/workspaces/ws1/skills/import", "{}").status()).isEqualTo(200);
+		assertProblem(this.publicApi.get("/api/v1/workspaces/ws1/members"), 503);
+	}
+
+	@Test
 	void servicesSeeTheHostTheClientUsed() {
 		// auth-service compares a browser's Origin with it (the refresh endpoint)
 		assertThat(this.publicApi.get("/api/v1/crews").status()).isEqualTo(200);
@@ -193,6 +200,8 @@ class GatewayEdgeTests {
 					exchange.close();
 					return;
 				}
+				exchange.getRequestBody().readAllBytes(); // drained, so the connection
+															// can be reused
 				forwardedIdentity.set(exchange.getRequestHeaders().getFirst(IdentityAssertion.HEADER));
 				forwardedInternalToken.set(exchange.getRequestHeaders().getFirst("X-Internal-Token"));
 				forwardedHost.set(exchange.getRequestHeaders().getFirst("Host"));
