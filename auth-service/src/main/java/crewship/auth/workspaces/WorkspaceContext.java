@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Transactional;
 
 import crewship.platform.identity.IdentityAssertion;
+import crewship.platform.membership.RequestedWorkspace;
 import crewship.platform.membership.WorkspaceAccess;
 import crewship.platform.membership.WorkspaceRole;
 import crewship.platform.membership.WorkspaceRole.Action;
@@ -17,14 +18,14 @@ import crewship.platform.web.ProblemException;
 
 /**
  * "The current workspace" of the instance-wide endpoints (admin, feature flags, instance
- * settings, onboarding): the {@code X-Workspace-ID} header (id or slug), else a
- * {@code workspace_id} query parameter, else — when the caller belongs to exactly one
- * workspace — that one. It selects whose role authorises the call.
+ * settings, onboarding): the workspace the request names ({@link RequestedWorkspace}, id
+ * or slug), else — when the caller belongs to exactly one workspace — that one. It
+ * selects whose role authorises the call.
  */
 @Component
 public class WorkspaceContext {
 
-	public static final String HEADER = "X-Workspace-ID";
+	public static final String HEADER = RequestedWorkspace.HEADER;
 
 	private final WorkspaceRepository workspaces;
 
@@ -64,12 +65,9 @@ public class WorkspaceContext {
 	@Transactional(readOnly = true)
 	public Optional<String> optional(IdentityAssertion caller, HttpServletRequest request) {
 		caller.requireUser();
-		String reference = request.getHeader(HEADER);
-		if (reference == null || reference.isBlank()) {
-			reference = request.getParameter("workspace_id");
-		}
-		if (reference != null && !reference.isBlank()) {
-			String ref = reference.trim();
+		Optional<String> reference = RequestedWorkspace.of(request);
+		if (reference.isPresent()) {
+			String ref = reference.get();
 			return Optional.of(this.workspaces.findLive(ref)
 				.or(() -> this.workspaces.findLiveBySlug(ref))
 				.map(Workspace::getId)

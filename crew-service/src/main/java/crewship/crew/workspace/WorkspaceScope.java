@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Component;
 
 import crewship.platform.identity.IdentityAssertion;
+import crewship.platform.membership.RequestedWorkspace;
 import crewship.platform.membership.WorkspaceAccess;
 import crewship.platform.membership.WorkspaceRole;
 import crewship.platform.membership.WorkspaceRole.Action;
@@ -12,14 +13,13 @@ import crewship.platform.web.ProblemException;
 
 /**
  * The one place crew-service reads "which workspace" from a request and authorises the
- * caller in it: the {@code workspace_id} query parameter, else the {@code X-Workspace-ID}
- * header (the pages let the query win). Only ids are accepted: crew-service keeps no copy
- * of workspace slugs.
+ * caller in it ({@link RequestedWorkspace}). Only ids are accepted: crew-service keeps no
+ * copy of workspace slugs.
  */
 @Component
 public class WorkspaceScope {
 
-	public static final String HEADER = "X-Workspace-ID";
+	public static final String HEADER = RequestedWorkspace.HEADER;
 
 	private final WorkspaceAccess access;
 
@@ -37,15 +37,10 @@ public class WorkspaceScope {
 	 */
 	public Scope require(IdentityAssertion caller, HttpServletRequest request, Action action) {
 		caller.requireUser();
-		String workspaceId = request.getParameter("workspace_id");
-		if (workspaceId == null || workspaceId.isBlank()) {
-			workspaceId = request.getHeader(HEADER);
-		}
-		if (workspaceId == null || workspaceId.isBlank()) {
-			throw ProblemException
-				.badRequest("Missing workspace context: send workspace_id or the " + HEADER + " header");
-		}
-		return require(caller, workspaceId.trim(), action);
+		String workspaceId = RequestedWorkspace.of(request)
+			.orElseThrow(() -> ProblemException
+				.badRequest("Missing workspace context: send workspace_id or the " + HEADER + " header"));
+		return require(caller, workspaceId, action);
 	}
 
 	/** For a workspace named in the path. */
