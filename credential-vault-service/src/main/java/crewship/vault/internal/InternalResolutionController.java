@@ -13,7 +13,6 @@ import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-import crewship.platform.identity.AuthMethod;
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.ids.Timestamps;
 import crewship.platform.web.ProblemException;
@@ -46,16 +45,10 @@ class InternalResolutionController {
 			@RequestParam("workspace_id") String workspaceId,
 			@RequestParam(name = "agent_id", required = false) String agentId,
 			@RequestParam(name = "run_id", required = false) String runId, IdentityAssertion caller) {
-		requireInternal(caller);
+		InternalCallers.require(caller);
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.noStore())
 			.body(this.resolutions.resolve(workspaceId, credentialId, agentId, runId));
-	}
-
-	static void requireInternal(IdentityAssertion caller) {
-		if (caller.method() != AuthMethod.INTERNAL) {
-			throw ProblemException.notFound("No endpoint");
-		}
 	}
 
 	@Service
