@@ -19,6 +19,7 @@ import crewship.platform.web.ProblemException;
 import crewship.vault.credentials.Credential;
 import crewship.vault.credentials.CredentialAudit;
 import crewship.vault.credentials.Credentials;
+import crewship.vault.credentials.CustomFields;
 import crewship.vault.crypto.SealedSecrets;
 
 /**
@@ -37,7 +38,7 @@ class InternalResolutionController {
 	}
 
 	record Resolved(String credentialId, String name, String type, String provider, String username, String value,
-			Instant resolvedAt) {
+			Map<String, String> fields, Instant resolvedAt) {
 	}
 
 	@GetMapping("/api/v1/internal/credentials/{credentialId}/value")
@@ -60,10 +61,13 @@ class InternalResolutionController {
 
 		private final CredentialAudit audit;
 
-		Resolutions(Credentials credentials, SealedSecrets secrets, CredentialAudit audit) {
+		private final CustomFields fields;
+
+		Resolutions(Credentials credentials, SealedSecrets secrets, CredentialAudit audit, CustomFields fields) {
 			this.credentials = credentials;
 			this.secrets = secrets;
 			this.audit = audit;
+			this.fields = fields;
 		}
 
 		@Transactional
@@ -82,7 +86,8 @@ class InternalResolutionController {
 			String value = this.secrets.open(credential.valueOwner())
 				.orElseThrow(() -> ProblemException.conflict("Credential holds no value"));
 			return new Resolved(credential.getId(), credential.getName(), credential.getType(),
-					credential.getProvider(), credential.getUsername(), value, Timestamps.now());
+					credential.getProvider(), credential.getUsername(), value, this.fields.resolve(credential.getId()),
+					Timestamps.now());
 		}
 
 	}

@@ -157,6 +157,42 @@ class CredentialApiTests extends VaultTestSupport {
 		assertThat(aws.json().get("testable").asBoolean()).isFalse();
 	}
 
+	@Test
+	void customFieldsSealSecretValuesAndShowPlainOnes() {
+		String id = createCredential("aws-prod", "AKIA" + Cuid.next());
+		String fields = "/api/v1/credentials/" + id + "/fields";
+		Response region = as(this.owner).postJson(fields,
+				"{\"key\":\"region\",\"value\":\"us-east-1\",\"is_secret\":false,\"ordinal\":0}");
+		assertThat(region.status()).as(region.body()).isEqualTo(201);
+		assertThat(region.json().get("value").asString()).isEqualTo("us-east-1");
+		String hidden = "secret-access-" + Cuid.next();
+		Response secret = as(this.owner).postJson(fields,
+				"{\"key\":\"secret_access_key\",\"value\":\"" + hidden + "\",\"ordinal\":1}");
+		assertThat(secret.json().get("is_secret").asBoolean()).as("secret by default").isTrue();
+		assertThat(secret.json().get("value").isNull()).isTrue();
+		assertThat(as(this.owner).postJson(fields, "{\"key\":\"region\",\"value\":\"x\"}").status()).as("duplicate")
+			.isEqualTo(400);
+		assertThat(as(this.owner).postJson(fields, "{\"key\":\"Bad-Key\",\"value\":\"x\"}").status()).isEqualTo(400);
+		assertThat(as(member(WorkspaceRole.MEMBER)).postJson(fields, "{\"key\":\"k\",\"value\":\"x\"}").status())
+			.isEqualTo(403);
+
+		Response listed = as(member(WorkspaceRole.VIEWER)).get(fields);
+		assertThat(listed.json().size()).isEqualTo(2);
+		assertThat(listed.body()).doesNotContain(hidden);
+		Response updated = send(as(this.owner), "PUT", fields + "/region", "{\"value\":\"eu-central-1\"}");
+		assertThat(updated.json().get("value").asString()).isEqualTo("eu-central-1");
+		assertThat(internal().get("/api/v1/internal/credentials/" + id + "/value?workspace_id=" + this.workspaceId)
+			.json()
+			.get("fields")
+			.get("secret_access_key")
+			.asString()).isEqualTo(hidden);
+		assertThat(as(this.owner).delete(fields + "/secret_access_key").json().get("success").asBoolean()).isTrue();
+		assertThat(as(this.owner).delete(fields + "/secret_access_key").status()).isEqualTo(404);
+		assertThat(this.jdbc.queryForObject("select count(*) from sealed_secrets where owner_id like ?", Integer.class,
+				id + "/%"))
+			.isZero();
+	}
+
 	/**
 	 * The dump test: every text, json and bytea column of every table of the vault's
 	 * database, read as bytes, holds no trace of a stored value.
@@ -169,6 +205,10 @@ class CredentialApiTests extends VaultTestSupport {
 				{"name":"oauth","type":"OAUTH2","refresh_token":"%s-refresh","oauth_client_secret":"%s-client"}"""
 			.formatted(secret, secret));
 		send(as(this.owner), "PATCH", "/api/v1/credentials/" + id, "{\"value\":\"" + secret + "-rotated\"}");
+		assertThat(as(this.owner)
+			.postJson("/api/v1/credentials/" + id + "/fields",
+					"{\"key\":\"account_id\",\"value\":\"" + secret + "-field\"}")
+			.status()).isEqualTo(201);
 		assertThat(internal().get("/api/v1/internal/credentials/" + id + "/value?workspace_id=" + this.workspaceId)
 			.json()
 			.get("value")
