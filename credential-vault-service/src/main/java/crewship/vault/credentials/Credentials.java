@@ -7,6 +7,7 @@ import java.util.Map;
 
 import jakarta.persistence.EntityManager;
 
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -34,8 +35,11 @@ public class Credentials {
 
 	private final EntityManager entities;
 
+	private final ApplicationEventPublisher local;
+
 	Credentials(CredentialRepository credentials, SealedSecrets secrets, CredentialAudit audit, DomainEvents events,
-			EntityManager entities) {
+			EntityManager entities, ApplicationEventPublisher local) {
+		this.local = local;
 		this.credentials = credentials;
 		this.secrets = secrets;
 		this.audit = audit;
@@ -168,6 +172,7 @@ public class Credentials {
 		this.secrets.delete(new Owner(Credential.REFRESH_TOKEN, credential.getId()));
 		this.secrets.delete(new Owner(Credential.OAUTH_CLIENT_SECRET, credential.getId()));
 		this.secrets.deleteByPrefix(Credential.FIELD, credential.getId() + "/");
+		this.local.publishEvent(new CredentialDeleted(workspaceId, credential.getId()));
 		this.credentials.flush();
 		changed("credential.deleted", "REVOKE", credential, actor, origin, Map.of("deleted", true));
 	}
@@ -190,6 +195,17 @@ public class Credentials {
 					Map.of("sensitivity", next.name(), "previous", previous.name()));
 		}
 		return Map.of("credential_id", credential.getId(), "sensitivity", next.name(), "previous", previous.name());
+	}
+
+	/**
+	 * Puts a new value live (rotation): re-sealed under a fresh data key, status back to
+	 * ACTIVE; the caller records why.
+	 */
+	public void replaceValue(Credential credential, String value) {
+		checkValue(CredentialType.parse(credential.getType()), value);
+		this.secrets.put(credential.valueOwner(), value);
+		credential.markStatus("ACTIVE");
+		this.credentials.flush();
 	}
 
 	/** Stamps a delivery to a run; the caller's transaction records it. */

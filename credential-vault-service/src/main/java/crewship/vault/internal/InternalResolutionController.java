@@ -21,6 +21,7 @@ import crewship.vault.credentials.CredentialAudit;
 import crewship.vault.credentials.Credentials;
 import crewship.vault.credentials.CustomFields;
 import crewship.vault.crypto.SealedSecrets;
+import crewship.vault.rotation.Rotations;
 
 /**
  * {@code /api/v1/internal/credentials/**}: the one place an agent run gets a decrypted
@@ -38,7 +39,7 @@ class InternalResolutionController {
 	}
 
 	record Resolved(String credentialId, String name, String type, String provider, String username, String value,
-			Map<String, String> fields, Instant resolvedAt) {
+			String previousValue, Map<String, String> fields, Instant resolvedAt) {
 	}
 
 	@GetMapping("/api/v1/internal/credentials/{credentialId}/value")
@@ -63,11 +64,15 @@ class InternalResolutionController {
 
 		private final CustomFields fields;
 
-		Resolutions(Credentials credentials, SealedSecrets secrets, CredentialAudit audit, CustomFields fields) {
+		private final Rotations rotations;
+
+		Resolutions(Credentials credentials, SealedSecrets secrets, CredentialAudit audit, CustomFields fields,
+				Rotations rotations) {
 			this.credentials = credentials;
 			this.secrets = secrets;
 			this.audit = audit;
 			this.fields = fields;
+			this.rotations = rotations;
 		}
 
 		@Transactional
@@ -86,8 +91,9 @@ class InternalResolutionController {
 			String value = this.secrets.open(credential.valueOwner())
 				.orElseThrow(() -> ProblemException.conflict("Credential holds no value"));
 			return new Resolved(credential.getId(), credential.getName(), credential.getType(),
-					credential.getProvider(), credential.getUsername(), value, this.fields.resolve(credential.getId()),
-					Timestamps.now());
+					credential.getProvider(), credential.getUsername(), value,
+					this.rotations.previousValue(credential.getId()).orElse(null),
+					this.fields.resolve(credential.getId()), Timestamps.now());
 		}
 
 	}
