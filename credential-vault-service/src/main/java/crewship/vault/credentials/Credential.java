@@ -173,6 +173,18 @@ public class Credential extends SoftDeletableEntity {
 	}
 
 	/**
+	 * The outcome of a provider test; a null status leaves it as it is (nothing checked).
+	 */
+	public void checked(String status, String error) {
+		if (status != null) {
+			this.status = status;
+		}
+		this.lastCheckedAt = Timestamps.now();
+		this.lastError = error;
+		touch();
+	}
+
+	/**
 	 * @return the previous class
 	 */
 	Sensitivity classify(Sensitivity sensitivity) {
@@ -242,7 +254,7 @@ public class Credential extends SoftDeletableEntity {
 		return this.username;
 	}
 
-	Instant getTokenExpiresAt() {
+	public Instant getTokenExpiresAt() {
 		return this.tokenExpiresAt;
 	}
 
