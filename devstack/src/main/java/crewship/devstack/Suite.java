@@ -155,6 +155,12 @@ public final class Suite implements AutoCloseable {
 			env.put("CREWSHIP_AUTH_SIGNING_KEY_FILE",
 					this.config.dataDir().resolve("secrets/auth-signing-key.jwk").toString());
 		}
+		if (service.name().equals("credential-vault-service")) {
+			// generated on first start, kept beside the other secrets: losing it loses
+			// every credential
+			env.put("CREWSHIP_VAULT_MASTER_KEY_FILE",
+					this.config.dataDir().resolve("secrets/vault-master-key").toString());
+		}
 		return env;
 	}
 

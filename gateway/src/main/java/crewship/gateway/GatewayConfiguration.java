@@ -34,6 +34,8 @@ import crewship.gateway.identity.CredentialCache;
 import crewship.gateway.identity.SessionCookieAuthenticator;
 import crewship.gateway.identity.WsTokenAuthenticator;
 import crewship.gateway.identity.InternalTokenAuthenticator;
+import crewship.gateway.identity.VaultVerifier;
+import crewship.gateway.identity.WebhookSignatureAuthenticator;
 import crewship.gateway.system.SystemEndpoints;
 import crewship.platform.identity.IdentityAssertionSigner;
 import crewship.platform.identity.SigningKeys;
@@ -62,13 +64,16 @@ class GatewayConfiguration {
 
 	/**
 	 * In the order they are asked; the first that recognises its credential decides. The
-	 * webhook-signature authenticator joins here with credential-vault-service.
+	 * webhook signature comes first: a webhook path is decided by its signature alone,
+	 * whatever cookie the sender's client may carry.
 	 */
 	@Bean
-	List<Authenticator> authenticators(GatewayProperties properties, AuthService auth) {
+	List<Authenticator> authenticators(GatewayProperties properties, AuthService auth, IdentityAssertionSigner signer) {
 		AuthTokens tokens = new AuthTokens(auth.jwksUri());
 		CredentialCache cache = new CredentialCache();
-		return List.of(new InternalTokenAuthenticator(properties.internalToken()),
+		VaultVerifier vault = new VaultVerifier(properties.services().get("credential-vault-service"), signer);
+		return List.of(new WebhookSignatureAuthenticator(vault),
+				new InternalTokenAuthenticator(properties.internalToken()),
 				new WsTokenAuthenticator(tokens, auth, cache), new CliTokenAuthenticator(auth, cache),
 				new SessionCookieAuthenticator(tokens, auth, cache));
 	}

@@ -17,6 +17,7 @@ import org.springframework.web.server.WebFilterChain;
 import crewship.gateway.identity.Authenticator;
 import crewship.gateway.identity.Authenticator.AuthenticationException;
 import crewship.gateway.identity.Authenticator.Listener;
+import crewship.gateway.identity.WebhookSignatureAuthenticator;
 import crewship.platform.identity.AuthMethod;
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.identity.IdentityAssertionSigner;
@@ -102,6 +103,16 @@ public class EdgeIdentityFilter implements WebFilter, Ordered {
 			return ReactiveProblems.write(exchange, HttpStatus.UNAUTHORIZED,
 					"The internal listener requires X-Internal-Token");
 		}
+		// a webhook signature covers the raw body: read it once, verify it, forward the
+		// same bytes
+		Mono<ServerWebExchange> ready = WebhookSignatureAuthenticator.claims(exchange, listener)
+				? WebhookSignatureAuthenticator.replayableBody(exchange, (int) MAX_BODY_BYTES) : Mono.just(exchange);
+		return ready.flatMap(request -> authenticate(request, chain, listener))
+			.onErrorResume(AuthenticationException.class,
+					ex -> ReactiveProblems.write(exchange, HttpStatus.valueOf(ex.status()), ex.getMessage()));
+	}
+
+	private Mono<Void> authenticate(ServerWebExchange exchange, WebFilterChain chain, Listener listener) {
 		return Flux.fromIterable(this.authenticators)
 			.concatMap(authenticator -> authenticator.authenticate(exchange, listener))
 			.next()
@@ -111,7 +122,7 @@ public class EdgeIdentityFilter implements WebFilter, Ordered {
 							? ReactiveProblems.write(exchange, HttpStatus.FORBIDDEN, "Cross-site request refused")
 							: chain.filter(withAssertion(exchange, identity)))
 			.onErrorResume(AuthenticationException.class,
-					ex -> ReactiveProblems.write(exchange, HttpStatus.UNAUTHORIZED, ex.getMessage()))
+					ex -> ReactiveProblems.write(exchange, HttpStatus.valueOf(ex.status()), ex.getMessage()))
 			.onErrorResume(Authenticator.AuthenticationUnavailableException.class, ex -> {
 				exchange.getResponse().getHeaders().set("Retry-After", "5");
 				return ReactiveProblems.write(exchange, HttpStatus.SERVICE_UNAVAILABLE,
@@ -142,6 +153,8 @@ public class EdgeIdentityFilter implements WebFilter, Ordered {
 		String assertion = this.signer.sign(identity);
 		ServerHttpRequest request = exchange.getRequest().mutate().headers(headers -> {
 			headers.remove(InternalProperties.TOKEN_HEADER);
+			// a webhook's plaintext secret is checked by the vault and goes no further
+			headers.remove("X-Webhook-Secret");
 			headers.set(IdentityAssertion.HEADER, assertion);
 		}).build();
 		return exchange.mutate().request(request).build();

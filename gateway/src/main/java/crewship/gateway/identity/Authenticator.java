@@ -44,8 +44,23 @@ public interface Authenticator {
 	 */
 	class AuthenticationException extends RuntimeException {
 
+		private final int status;
+
 		public AuthenticationException(String message) {
+			this(message, 401);
+		}
+
+		/**
+		 * @param status 401, or 400 where a page says a malformed credential is a bad
+		 * request (a stale or unparseable webhook timestamp)
+		 */
+		public AuthenticationException(String message, int status) {
 			super(message);
+			this.status = status;
+		}
+
+		public int status() {
+			return this.status;
 		}
 
 	}

@@ -1,0 +1,123 @@
+package crewship.vault.webhooks;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+import crewship.platform.audit.AuditRecord;
+import crewship.platform.audit.AuditTrail;
+import crewship.platform.ids.Secrets;
+import crewship.platform.ids.Timestamps;
+import crewship.platform.web.ProblemException;
+import crewship.vault.crypto.SealedSecrets;
+import crewship.vault.crypto.SealedSecrets.Owner;
+
+/**
+ * Per-agent and per-pipeline-webhook signing secrets: minted here, sealed like every
+ * other value, handed out once at minting, and afterwards only used to verify. Rotating
+ * replaces the sealed value in the same transaction, so the old secret stops validating
+ * the moment the rotation commits.
+ */
+@Service
+class WebhookSecrets {
+
+	enum Kind {
+
+		AGENT("webhook.agent"), PIPELINE("webhook.pipeline");
+
+		final String ownerType;
+
+		Kind(String ownerType) {
+			this.ownerType = ownerType;
+		}
+
+	}
+
+	private final JdbcTemplate jdbc;
+
+	private final SealedSecrets secrets;
+
+	private final AuditTrail audit;
+
+	WebhookSecrets(JdbcTemplate jdbc, SealedSecrets secrets, AuditTrail audit) {
+		this.jdbc = jdbc;
+		this.secrets = secrets;
+		this.audit = audit;
+	}
+
+	record Minted(String targetId, String secret, Instant rotatedAt) {
+	}
+
+	/**
+	 * Stores a new secret for the target (the given one, else 256 random bits) and
+	 * returns it: the only time it leaves the vault.
+	 */
+	@Transactional
+	Minted mint(Kind kind, String targetId, String workspaceId, String actor, String given) {
+		if (given != null && given.length() < 16) {
+			throw ProblemException.badRequest("A signing secret is at least 16 characters");
+		}
+		String secret = (given != null) ? given : "whsec_" + Secrets.randomHex(32);
+		Instant now = Timestamps.now();
+		Owner owner = new Owner(kind.ownerType, targetId);
+		List<String> holder = this.jdbc.queryForList(
+				"select workspace_id from webhook_signing_secrets where owner_type = ? and owner_id = ?", String.class,
+				kind.ownerType, targetId);
+		if (!holder.isEmpty() && !holder.get(0).equals(workspaceId)) {
+			throw ProblemException.notFound("No such webhook target in this workspace");
+		}
+		this.jdbc.update("""
+				insert into webhook_signing_secrets (owner_type, owner_id, workspace_id, rotated_at) values (?, ?, ?, ?)
+				on conflict (owner_type, owner_id) do update set rotated_at = excluded.rotated_at
+				""", kind.ownerType, targetId, workspaceId, Timestamp.from(now));
+		this.secrets.put(owner, secret);
+		this.audit.record(new AuditRecord(workspaceId, actor, "webhook_secret.rotated", kind.ownerType, targetId,
+				Map.of("generated", given == null), null, null));
+		return new Minted(targetId, secret, now);
+	}
+
+	@Transactional
+	void requireTimestamp(Kind kind, String targetId, boolean required) {
+		int updated = this.jdbc.update(
+				"update webhook_signing_secrets set require_timestamp = ? where owner_type = ? and owner_id = ?",
+				required, kind.ownerType, targetId);
+		if (updated == 0) {
+			throw ProblemException.notFound("No signing secret for this target");
+		}
+	}
+
+	@Transactional
+	void delete(Kind kind, String targetId) {
+		this.secrets.delete(new Owner(kind.ownerType, targetId));
+		this.jdbc.update("delete from webhook_signing_secrets where owner_type = ? and owner_id = ?", kind.ownerType,
+				targetId);
+	}
+
+	@Transactional(readOnly = true)
+	boolean isSet(Kind kind, String targetId) {
+		return this.secrets.exists(new Owner(kind.ownerType, targetId));
+	}
+
+	/** A target unknown to the vault verifies like a wrong secret: never valid. */
+	@Transactional(readOnly = true)
+	SignatureVerifier.Verdict verify(Kind kind, String targetId, SignatureVerifier.Presented presented) {
+		byte[] secret = this.secrets.open(new Owner(kind.ownerType, targetId))
+			.map(value -> value.getBytes(StandardCharsets.UTF_8))
+			.orElse(null);
+		Instant now = Instant.now();
+		if (kind == Kind.PIPELINE) {
+			return SignatureVerifier.pipeline(secret, presented, now);
+		}
+		List<Boolean> required = this.jdbc.queryForList(
+				"select require_timestamp from webhook_signing_secrets where owner_type = ? and owner_id = ?",
+				Boolean.class, kind.ownerType, targetId);
+		return SignatureVerifier.agent(secret, !required.isEmpty() && required.get(0), presented, now);
+	}
+
+}
