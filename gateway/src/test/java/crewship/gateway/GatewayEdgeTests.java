@@ -134,7 +134,10 @@ class GatewayEdgeTests {
 		assertThat(ok.status()).isEqualTo(200);
 		assertThat(forwardedInternalToken.get()).as("the token never travels past the gateway").isNull();
 		assertThat(verifier().verify(forwardedIdentity.get()).method()).isEqualTo(AuthMethod.INTERNAL);
-		assertProblem(this.internalApi.get("/api/v1/crews", "X-Internal-Token", INTERNAL_TOKEN), 404);
+		// a fresh connection: reusing the one that just carried a proxied answer has hung
+		// twice in ~10 runs under load (under investigation, see the session note)
+		TestHttp fresh = new TestHttp("http://127.0.0.1:" + INTERNAL_PORT);
+		assertProblem(fresh.get("/api/v1/crews", "X-Internal-Token", INTERNAL_TOKEN), 404);
 	}
 
 	@Test
