@@ -57,6 +57,9 @@ public final class Suite implements AutoCloseable {
 
 	private volatile boolean closed;
 
+	/** The broker every JVM of the suite uses (set once started). */
+	private String kafkaServers;
+
 	private Suite(DevstackConfig config, Log log) {
 		this.config = config;
 		this.log = log;
@@ -94,6 +97,7 @@ public final class Suite implements AutoCloseable {
 		else {
 			this.log.step("Kafka: using " + kafkaServers + " (KAFKA_BOOTSTRAP_SERVERS)");
 		}
+		this.kafkaServers = kafkaServers;
 		String internalToken = secret("internal-token");
 		for (Component component : Stream.concat(Stream.of(GATEWAY), SERVICES.stream()).toList()) {
 			Map<String, String> env = (component == GATEWAY) ? gatewayEnv(internalToken, 0)
@@ -284,23 +288,53 @@ public final class Suite implements AutoCloseable {
 	 * @return its public URL
 	 */
 	public synchronized String startExtraGateway(int portShift) {
+		return startExtraGateway(portShift, Map.of());
+	}
+
+	private String startExtraGateway(int portShift, Map<String, String> overrides) {
 		int port = this.config.port(GATEWAY.basePort()) + portShift;
 		Ports.requireFree(port, "extra gateway");
 		Ports.requireFree(port + 1, "extra gateway internal listener");
 		Component replica = new Component("gateway", GATEWAY.basePort() + portShift, null);
-		ChildProcess process = ChildProcess.start("gateway+" + portShift, jvm(GATEWAY),
-				gatewayEnv(secret("internal-token"), portShift),
-				this.config.logs().resolve("gateway-" + portShift + ".log"));
+		Map<String, String> env = gatewayEnv(secret("internal-token"), portShift);
+		env.putAll(overrides);
+		startAndAwait(replica, GATEWAY, env);
+		return url(replica);
+	}
+
+	/**
+	 * Starts a second realtime-service replica, its port shifted by {@code portShift},
+	 * behind an extra gateway (ports shifted alike) whose {@code /ws} goes to that
+	 * replica alone: a client of each gateway is a client of a different replica. Both
+	 * stop with the suite.
+	 * @return the extra gateway's public URL
+	 */
+	public synchronized String startExtraRealtime(int portShift) {
+		Component realtime = SERVICES.stream()
+			.filter(service -> service.name().equals("realtime-service"))
+			.findFirst()
+			.orElseThrow();
+		Component replica = new Component("realtime-service", realtime.basePort() + portShift, null);
+		Ports.requireFree(this.config.port(replica.basePort()), "extra realtime-service");
+		Map<String, String> env = serviceEnv(realtime, this.kafkaServers, secret("internal-token"));
+		env.put("CREWSHIP_PORT", Integer.toString(this.config.port(replica.basePort())));
+		startAndAwait(replica, realtime, env);
+		return startExtraGateway(portShift, Map.of("CREWSHIP_REALTIME_URL", url(replica)));
+	}
+
+	private void startAndAwait(Component replica, Component of, Map<String, String> env) {
+		String name = replica.name() + "@" + this.config.port(replica.basePort());
+		ChildProcess process = ChildProcess.start(name, jvm(of), env,
+				this.config.logs().resolve(replica.name() + "-" + this.config.port(replica.basePort()) + ".log"));
 		this.processes.put(replica, process);
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 		long deadline = System.nanoTime() + HEALTHY_WITHIN.toNanos();
 		while (!isReady(http, replica)) {
 			if (!process.isAlive() || System.nanoTime() > deadline) {
-				throw new DevstackException("The extra gateway did not start:\n" + process.tail(30));
+				throw new DevstackException("The extra " + name + " did not start:\n" + process.tail(30));
 			}
 			KafkaBroker.sleep(300);
 		}
-		return url(replica);
 	}
 
 	/**

@@ -3,16 +3,12 @@ package crewship.realtime;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.context.annotation.Import;
-import org.springframework.test.context.ContextConfiguration;
 
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.testing.TestHttp;
 import crewship.platform.testing.TestHttp.Response;
 import crewship.platform.testing.TestIdentities;
-import crewship.platform.testing.TestInfrastructure;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,10 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * realtime-service (reactive, no database) keeps the same service contract as the
  * blocking services.
  */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@ContextConfiguration(initializers = TestInfrastructure.Initializer.class)
-@Import(TestIdentities.GatewayKeys.class)
-class RealtimeServiceTests {
+class RealtimeServiceTests extends RealtimeTestSupport {
 
 	@LocalServerPort
 	int port;

@@ -189,9 +189,9 @@ class IdentitySystemTests {
 	void wsTokenMatrix() throws Exception {
 		SignedIn user = signUpAndIn();
 		String token = wsToken(user);
-		// realtime-service has no WebSocket handler yet: a valid token gets past the
-		// gateway to its 404
-		assertThat(Client.get(gateway + "/ws?token=" + token).status()).as("valid").isEqualTo(404);
+		// a valid token gets past the gateway to realtime-service, which refuses a plain
+		// GET (no WebSocket upgrade) with 400
+		assertThat(Client.get(gateway + "/ws?token=" + token).status()).as("valid").isEqualTo(400);
 		assertThat(Client
 			.get(gateway + "/ws?token="
 					+ authJwt(authKey(), user.userId(), user.sessionId(), "ws", Instant.now().minusSeconds(5)))

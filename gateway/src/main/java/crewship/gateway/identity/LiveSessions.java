@@ -3,6 +3,7 @@ package crewship.gateway.identity;
 import reactor.core.publisher.Mono;
 
 import crewship.platform.identity.AuthMethod;
+import crewship.platform.identity.AuthServiceTokens;
 import crewship.platform.identity.IdentityAssertion;
 
 /**
@@ -24,7 +25,7 @@ class LiveSessions {
 	/**
 	 * @return the caller, or empty when the session is gone
 	 */
-	Mono<IdentityAssertion> caller(AuthTokens.Claims claims, AuthMethod method) {
+	Mono<IdentityAssertion> caller(AuthServiceTokens.Claims claims, AuthMethod method) {
 		return this.cache.get("session:" + claims.sessionId(), key -> this.auth.session(claims.sessionId()))
 			.flatMap(Mono::justOrEmpty)
 			.filter(holder -> holder.userId().equals(claims.userId()))

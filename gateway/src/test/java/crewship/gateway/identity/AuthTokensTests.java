@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import crewship.platform.identity.AuthServiceTokens;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The gateway accepts auth-service's tokens for their own use only, and nothing else. */
@@ -69,7 +71,8 @@ class AuthTokensTests {
 	@Test
 	void sessionCookieIsAcceptedAsSessionOnly() throws Exception {
 		String cookie = mint(this.authKey, "session", Instant.now().plusSeconds(600));
-		assertThat(this.tokens.sessionCookie(cookie).block()).isEqualTo(new AuthTokens.Claims("user-1", "session-1"));
+		assertThat(this.tokens.sessionCookie(cookie).block())
+			.isEqualTo(new AuthServiceTokens.Claims("user-1", "session-1"));
 		assertThat(this.tokens.wsToken(cookie).block()).isNull();
 	}
 
