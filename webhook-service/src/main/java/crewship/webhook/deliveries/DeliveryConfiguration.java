@@ -1,0 +1,41 @@
+package crewship.webhook.deliveries;
+
+import org.apache.kafka.clients.admin.NewTopic;
+
+import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.config.TopicBuilder;
+
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The delivery queue's own producer and topic. Neither is a {@code KafkaTemplate} nor a
+ * {@code ProducerFactory} bean, so the auto-configured ones the platform's relay uses
+ * stay as they are.
+ */
+@Configuration(proxyBeanMethods = false)
+class DeliveryConfiguration {
+
+	@Bean
+	DeliveryQueue deliveryQueue(KafkaProperties kafka, DeliveryProperties properties, JsonMapper json) {
+		return new DeliveryQueue(kafka.buildProducerProperties(), properties, json);
+	}
+
+	@Bean
+	Deliveries deliveries(JdbcTemplate jdbc) {
+		return new Deliveries(jdbc);
+	}
+
+	@Bean
+	NewTopic deliveriesTopic(DeliveryProperties properties) {
+		return TopicBuilder.name(properties.topic()).partitions(3).build();
+	}
+
+	@Bean
+	DedupWindowPurge dedupWindowPurge(Deliveries deliveries, DeliveryProperties properties) {
+		return new DedupWindowPurge(deliveries, properties.dedupWindow());
+	}
+
+}

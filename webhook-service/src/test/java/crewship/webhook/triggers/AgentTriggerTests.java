@@ -1,0 +1,243 @@
+package crewship.webhook.triggers;
+
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.test.util.ReflectionTestUtils;
+
+import crewship.platform.identity.AuthMethod;
+import crewship.platform.identity.IdentityAssertion;
+import crewship.platform.ids.Cuid;
+import crewship.platform.testing.ServiceTest;
+import crewship.platform.testing.TestHttp;
+import crewship.platform.testing.TestHttp.Response;
+import crewship.platform.testing.TestIdentities;
+import crewship.platform.testing.TestKafka;
+import crewship.webhook.deliveries.Deliveries;
+import crewship.webhook.deliveries.DeliveryProperties;
+import crewship.webhook.deliveries.DeliveryQueue;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The agent trigger against the real database and broker: 202 only once the delivery is
+ * on the topic, a repeated signed delivery enqueued once, callers the gateway did not
+ * verify for this agent refused, and a broker that cannot take the delivery answered 503
+ * with nothing left behind.
+ */
+@ServiceTest
+class AgentTriggerTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	JdbcTemplate jdbc;
+
+	@Autowired
+	JsonMapper json;
+
+	@Autowired
+	AgentTriggers triggers;
+
+	@Autowired
+	DeliveryProperties properties;
+
+	@Autowired
+	Deliveries deliveries;
+
+	TestHttp http;
+
+	String crewId;
+
+	String agentId;
+
+	@BeforeEach
+	void setUp() {
+		this.http = new TestHttp("http://localhost:" + this.port);
+		this.crewId = Cuid.next();
+		this.agentId = Cuid.next();
+	}
+
+	@Test
+	void signedDeliveryIsAcceptedOnceItIsOnTheTopic() {
+		String body = "{\"event\":\"pull_request.opened\",\"source\":\"github\",\"data\":{\"pr_number\":42}}";
+		Response response = trigger(verifiedFor(this.agentId), body, "X-Signature", signature());
+		assertThat(response.status()).as(response.body()).isEqualTo(202);
+		assertThat(response.json().get("status").asString()).isEqualTo("accepted");
+		// the record is already committed as queued when the 202 is written
+		Map<String, Object> row = this.jdbc.queryForMap(
+				"select status, queued_at, crew_id, target_kind from webhook_delivery where target_id = ?",
+				this.agentId);
+		assertThat(row).containsEntry("status", "QUEUED").containsEntry("crew_id", this.crewId);
+		assertThat(row.get("queued_at")).isNotNull();
+
+		List<ConsumerRecord<String, String>> records = recordsFor(this.agentId, 1);
+		assertThat(records).hasSize(1);
+		JsonNode envelope = this.json.readTree(records.get(0).value());
+		assertThat(envelope.get("type").asString()).isEqualTo("webhook.delivery");
+		assertThat(envelope.get("subject").asString()).isEqualTo(this.agentId);
+		assertThat(envelope.get("data").get("payload").asString()).isEqualTo(body);
+		assertThat(envelope.get("data").get("crew_id").asString()).isEqualTo(this.crewId);
+		assertThat(envelope.get("data").get("target_kind").asString()).isEqualTo("AGENT");
+	}
+
+	@Test
+	void theSameSignedDeliveryIsAcceptedEachTimeAndEnqueuedOnce() {
+		String signature = signature();
+		String timestamp = Long.toString(System.currentTimeMillis() / 1000);
+		String assertion = verifiedFor(this.agentId);
+		assertThat(trigger(assertion, "{}", "X-Signature", signature, "X-Timestamp", timestamp).status())
+			.isEqualTo(202);
+		// a replay cannot buy a second run with a fresh Idempotency-Key or a case change
+		Response replay = trigger(assertion, "{}", "X-Signature", signature.toUpperCase(), "X-Timestamp", timestamp,
+				"Idempotency-Key", UUID.randomUUID().toString());
+		assertThat(replay.status()).as(replay.body()).isEqualTo(202);
+		assertThat(replay.json().get("status").asString()).isEqualTo("accepted");
+		assertThat(rowsFor(this.agentId)).isEqualTo(1);
+		assertThat(recordsFor(this.agentId, 2)).hasSize(1);
+	}
+
+	@Test
+	void differentSignaturesAreDifferentDeliveries() {
+		String assertion = verifiedFor(this.agentId);
+		assertThat(trigger(assertion, "{\"n\":1}", "X-Signature", signature()).status()).isEqualTo(202);
+		assertThat(trigger(assertion, "{\"n\":2}", "X-Signature", signature()).status()).isEqualTo(202);
+		assertThat(recordsFor(this.agentId, 2)).hasSize(2);
+	}
+
+	@Test
+	void unsignedDeliveriesDedupOnlyByTheirIdempotencyKey() {
+		String assertion = verifiedFor(this.agentId);
+		String key = UUID.randomUUID().toString();
+		assertThat(trigger(assertion, "{}", "Idempotency-Key", key).status()).isEqualTo(202);
+		assertThat(trigger(assertion, "{}", "Idempotency-Key", key).status()).isEqualTo(202);
+		assertThat(trigger(assertion, "{}").status()).isEqualTo(202);
+		assertThat(trigger(assertion, "{}").status()).isEqualTo(202);
+		assertThat(recordsFor(this.agentId, 3)).hasSize(3);
+	}
+
+	@Test
+	void anIdentityIsForgottenAfterTheWindow() {
+		String signature = signature();
+		String assertion = verifiedFor(this.agentId);
+		assertThat(trigger(assertion, "{}", "X-Signature", signature).status()).isEqualTo(202);
+		this.jdbc.update("update webhook_delivery set received_at = received_at - ? * interval '1 second' "
+				+ "where target_id = ?", this.properties.dedupWindow().toSeconds() + 60, this.agentId);
+		assertThat(trigger(assertion, "{}", "X-Signature", signature).status()).isEqualTo(202);
+		assertThat(recordsFor(this.agentId, 2)).hasSize(2);
+		// the purge releases the old identity too; the fresh one is kept
+		this.deliveries.releaseIdentitiesBefore(java.time.Instant.now().minus(this.properties.dedupWindow()));
+		assertThat(this.jdbc.queryForObject(
+				"select count(*) from webhook_delivery where target_id = ? and dedup_key is not null", Integer.class,
+				this.agentId))
+			.isEqualTo(1);
+	}
+
+	@Test
+	void onlyAWebhookVerdictForThisAgentIsAccepted() {
+		String signature = signature();
+		Response otherAgent = trigger(verifiedFor(Cuid.next()), "{}", "X-Signature", signature);
+		assertThat(otherAgent.status()).isEqualTo(401);
+		assertThat(otherAgent.header("Content-Type")).startsWith("application/problem+json");
+		assertThat(trigger(TestIdentities.sign(new IdentityAssertion("webhook", AuthMethod.WEBHOOK, null, null)), "{}",
+				"X-Signature", signature)
+			.status()).as("no target").isEqualTo(401);
+		// the target of a pipeline's secret does not name the agent
+		assertThat(trigger(
+				TestIdentities.sign(
+						new IdentityAssertion("webhook", AuthMethod.WEBHOOK, null, "webhook.pipeline:" + this.agentId)),
+				"{}", "X-Signature", signature)
+			.status()).as("pipeline verdict").isEqualTo(401);
+		assertThat(trigger(TestIdentities.user("u-1"), "{}", "X-Signature", signature).status()).as("session")
+			.isEqualTo(401);
+		assertThat(trigger(TestIdentities.cli("u-1", "tok-1"), "{}", "X-Signature", signature).status()).as("cli")
+			.isEqualTo(401);
+		assertThat(trigger(TestIdentities.anonymous(), "{}", "X-Signature", signature).status()).as("anonymous")
+			.isEqualTo(401);
+		assertThat(this.http
+			.postJson("/api/v1/webhooks/" + this.crewId + "/" + this.agentId + "/trigger", "{}", "X-Signature",
+					signature)
+			.status()).as("skipped the gateway").isEqualTo(401);
+		assertThat(rowsFor(this.agentId)).isZero();
+		assertThat(recordsFor(this.agentId, 1)).isEmpty();
+	}
+
+	@Test
+	void aBrokerThatCannotTakeTheDeliveryIsAnswered503AndTheRetryGoesThrough() {
+		String signature = signature();
+		String assertion = verifiedFor(this.agentId);
+		DeliveryQueue live = (DeliveryQueue) ReflectionTestUtils.getField(this.triggers, "queue");
+		DeliveryQueue unreachable = new DeliveryQueue(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1"),
+				new DeliveryProperties(this.properties.topic(), this.properties.dedupWindow(), Duration.ofSeconds(1),
+						Duration.ofSeconds(1), Duration.ofSeconds(2), this.properties.retryAfter()),
+				this.json);
+		ReflectionTestUtils.setField(this.triggers, "queue", unreachable);
+		Response refused;
+		try {
+			refused = trigger(assertion, "{}", "X-Signature", signature);
+		}
+		finally {
+			ReflectionTestUtils.setField(this.triggers, "queue", live);
+			unreachable.destroy();
+		}
+		assertThat(refused.status()).as(refused.body()).isEqualTo(503);
+		assertThat(refused.header("Retry-After")).isEqualTo(Long.toString(this.properties.retryAfter().toSeconds()));
+		assertThat(refused.header("Content-Type")).startsWith("application/problem+json");
+		assertThat(rowsFor(this.agentId)).as("no row left to pass a retry off as a duplicate").isZero();
+
+		Response retried = trigger(assertion, "{}", "X-Signature", signature);
+		assertThat(retried.status()).as(retried.body()).isEqualTo(202);
+		assertThat(recordsFor(this.agentId, 2)).hasSize(1);
+	}
+
+	private Response trigger(String assertion, String body, String... headers) {
+		String[] all = new String[headers.length + 2];
+		all[0] = IdentityAssertion.HEADER;
+		all[1] = assertion;
+		System.arraycopy(headers, 0, all, 2, headers.length);
+		return this.http.postJson("/api/v1/webhooks/" + this.crewId + "/" + this.agentId + "/trigger", body, all);
+	}
+
+	/** What the gateway forwards after the vault verified the agent's signature. */
+	private static String verifiedFor(String agentId) {
+		return TestIdentities.sign(new IdentityAssertion("webhook", AuthMethod.WEBHOOK, null,
+				AgentTriggers.AGENT_TARGET_PREFIX + agentId));
+	}
+
+	private static String signature() {
+		return HexFormat.of().formatHex(UUID.randomUUID().toString().repeat(2).getBytes(), 0, 32);
+	}
+
+	private int rowsFor(String agentId) {
+		Integer n = this.jdbc.queryForObject("select count(*) from webhook_delivery where target_id = ?", Integer.class,
+				agentId);
+		return (n != null) ? n : 0;
+	}
+
+	/**
+	 * The agent's records on the topic, read on for a while past {@code enough} so a
+	 * duplicate would show.
+	 */
+	private List<ConsumerRecord<String, String>> recordsFor(String agentId, int enough) {
+		List<ConsumerRecord<String, String>> seen = TestKafka.readUntil(this.properties.topic(),
+				read -> read.stream().filter(r -> agentId.equals(r.key())).count() >= enough, Duration.ofSeconds(5));
+		List<ConsumerRecord<String, String>> more = TestKafka.readUntil(this.properties.topic(), read -> false,
+				Duration.ofSeconds(1));
+		return (more.size() >= seen.size() ? more : seen).stream().filter(r -> agentId.equals(r.key())).toList();
+	}
+
+}
