@@ -14,6 +14,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.LoggingProducerListener;
 
 import crewship.platform.events.EventEnvelope;
 import tools.jackson.databind.json.JsonMapper;
@@ -54,6 +55,11 @@ public class DeliveryQueue implements DisposableBean {
 		config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
 		this.producers = new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new StringSerializer());
 		this.kafka = new KafkaTemplate<>(this.producers);
+		// a failure is logged once by the caller; the payload is the sender's, not ours
+		// to log
+		LoggingProducerListener<String, String> listener = new LoggingProducerListener<>();
+		listener.setIncludeContents(false);
+		this.kafka.setProducerListener(listener);
 		this.json = json;
 		this.properties = properties;
 	}

@@ -1,10 +1,15 @@
 package crewship.webhook.triggers;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -112,6 +117,22 @@ class AgentTriggerTests {
 	}
 
 	@Test
+	void concurrentCopiesOfOneDeliveryAreEnqueuedOnce() throws Exception {
+		String signature = signature();
+		String assertion = verifiedFor(this.agentId);
+		try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+			List<Future<Response>> copies = IntStream.range(0, 8)
+				.mapToObj(i -> senders.submit(() -> trigger(assertion, "{}", "X-Signature", signature)))
+				.toList();
+			for (Future<Response> copy : copies) {
+				assertThat(copy.get().status()).as(copy.get().body()).isEqualTo(202);
+			}
+		}
+		assertThat(rowsFor(this.agentId)).isEqualTo(1);
+		assertThat(recordsFor(this.agentId, 2)).hasSize(1);
+	}
+
+	@Test
 	void differentSignaturesAreDifferentDeliveries() {
 		String assertion = verifiedFor(this.agentId);
 		assertThat(trigger(assertion, "{\"n\":1}", "X-Signature", signature()).status()).isEqualTo(202);
@@ -140,7 +161,7 @@ class AgentTriggerTests {
 		assertThat(trigger(assertion, "{}", "X-Signature", signature).status()).isEqualTo(202);
 		assertThat(recordsFor(this.agentId, 2)).hasSize(2);
 		// the purge releases the old identity too; the fresh one is kept
-		this.deliveries.releaseIdentitiesBefore(java.time.Instant.now().minus(this.properties.dedupWindow()));
+		this.deliveries.releaseIdentitiesBefore(Instant.now().minus(this.properties.dedupWindow()));
 		assertThat(this.jdbc.queryForObject(
 				"select count(*) from webhook_delivery where target_id = ? and dedup_key is not null", Integer.class,
 				this.agentId))
