@@ -19,8 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The gateway's fifth authenticator with the real vault behind it: an agent made over
  * REST becomes known to the vault through crew-service's events, its signing secret is
  * minted on the internal listener, and deliveries are judged at the edge. A delivery the
- * gateway lets through reaches webhook-service (whose trigger is not built yet: its 404);
- * a refused one never leaves the gateway (401/400).
+ * gateway lets through reaches webhook-service, which answers 202 once it is on Kafka; a
+ * refused one never leaves the gateway (401/400).
  */
 class WebhookSignatureSystemTests {
 
@@ -82,11 +82,11 @@ class WebhookSignatureSystemTests {
 		long now = System.currentTimeMillis() / 1000;
 
 		Response signed = Client.post(trigger, body, "X-Signature", hmac(secret, body));
-		assertThat(signed.status()).as("past the edge: webhook-service answers " + signed.body()).isEqualTo(404);
-		assertThat(signed.body()).doesNotContain("signature");
+		assertThat(signed.status()).as("past the edge: webhook-service answers " + signed.body()).isEqualTo(202);
+		assertThat(signed.json().get("status").asString()).isEqualTo("accepted");
 		Response timestamped = Client.post(trigger, body, "X-Timestamp", Long.toString(now), "X-Signature",
 				hmac(secret, now + "." + body));
-		assertThat(timestamped.status()).isEqualTo(404);
+		assertThat(timestamped.status()).isEqualTo(202);
 
 		assertThat(Client.post(trigger, body, "X-Signature", hmac(secret, body + " ")).status()).as("bad signature")
 			.isEqualTo(401);
@@ -97,7 +97,7 @@ class WebhookSignatureSystemTests {
 			.status()).as("stale timestamp").isEqualTo(401);
 
 		Response plaintext = Client.post(trigger, body, "X-Webhook-Secret", secret);
-		assertThat(plaintext.status()).as("deprecated scheme still passes").isEqualTo(404);
+		assertThat(plaintext.status()).as("deprecated scheme still passes").isEqualTo(202);
 		assertThat(plaintext.header("Deprecation")).isNotBlank();
 		assertThat(plaintext.header("Sunset")).isNotBlank();
 
@@ -105,7 +105,7 @@ class WebhookSignatureSystemTests {
 		assertThat(rotated).isNotEqualTo(secret);
 		assertThat(Client.post(trigger, body, "X-Signature", hmac(secret, body)).status()).as("old secret, at once")
 			.isEqualTo(401);
-		assertThat(Client.post(trigger, body, "X-Signature", hmac(rotated, body)).status()).isEqualTo(404);
+		assertThat(Client.post(trigger, body, "X-Signature", hmac(rotated, body)).status()).isEqualTo(202);
 	}
 
 }
