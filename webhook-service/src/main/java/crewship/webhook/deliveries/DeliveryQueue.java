@@ -53,6 +53,9 @@ public class DeliveryQueue implements DisposableBean {
 		// a sender is waiting: no batching delay
 		config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
 		config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+		// beside the relay's producer: a client id of its own keeps metrics and quotas
+		// apart
+		config.computeIfPresent(ProducerConfig.CLIENT_ID_CONFIG, (key, id) -> id + "-deliveries");
 		this.producers = new DefaultKafkaProducerFactory<>(config, new StringSerializer(), new StringSerializer());
 		this.kafka = new KafkaTemplate<>(this.producers);
 		// a failure is logged once by the caller; the payload is the sender's, not ours
