@@ -106,6 +106,23 @@ class WebhookSignatureSystemTests {
 		assertThat(Client.post(trigger, body, "X-Signature", hmac(secret, body)).status()).as("old secret, at once")
 			.isEqualTo(401);
 		assertThat(Client.post(trigger, body, "X-Signature", hmac(rotated, body)).status()).isEqualTo(202);
+		assertThat(Client.post(trigger, body, "X-Signature", hmac(rotated, body)).status())
+			.as("a duplicate is acknowledged (and enqueued once: webhook-service's tests count the records)")
+			.isEqualTo(202);
+
+		// the agent's webhook_require_timestamp, as crew-service will push it to the
+		// vault
+		Response policy = Client.send("PUT", RunningSuite.get().gatewayInternalUrl()
+				+ "/api/v1/internal/webhook-secrets/agents/" + agentId + "/policy", "{\"require_timestamp\":true}",
+				"X-Internal-Token", internalToken);
+		assertThat(policy.status()).as(policy.body()).isEqualTo(200);
+		assertThat(Client.post(trigger, body, "X-Signature", hmac(rotated, body)).status())
+			.as("timestamp required: an untimestamped signature is 400")
+			.isEqualTo(400);
+		long later = System.currentTimeMillis() / 1000;
+		assertThat(Client
+			.post(trigger, body, "X-Timestamp", Long.toString(later), "X-Signature", hmac(rotated, later + "." + body))
+			.status()).isEqualTo(202);
 	}
 
 }
