@@ -80,12 +80,21 @@ final class KafkaBroker {
 		}
 	}
 
-	/** A random Kafka cluster id (22 characters of URL-safe base64 from a UUID). */
-	private static String clusterId() {
-		UUID uuid = UUID.randomUUID();
-		java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
-		bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
-		return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+	/**
+	 * A random Kafka cluster id (22 characters of URL-safe base64 from a UUID). One that
+	 * starts with '-' would be read as an option by kafka-storage (1 start in 64 failed
+	 * that way), so such ids are drawn again — as Kafka's own {@code Uuid} does.
+	 */
+	static String clusterId() {
+		String id;
+		do {
+			UUID uuid = UUID.randomUUID();
+			java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(16);
+			bytes.putLong(uuid.getMostSignificantBits()).putLong(uuid.getLeastSignificantBits());
+			id = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes.array());
+		}
+		while (id.startsWith("-"));
+		return id;
 	}
 
 	private static List<String> kafkaJvm(DevstackConfig config, Path dir, String mainClass, String... args) {
