@@ -22,6 +22,7 @@ import crewship.platform.membership.Membership;
 import crewship.platform.membership.WorkspaceRole;
 import crewship.platform.testing.TestIdentities;
 import crewship.platform.testing.TestKafka;
+import crewship.platform.testing.WsClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -1,9 +1,11 @@
-package crewship.systemtests;
+package crewship.platform.testing;
 
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -13,20 +15,23 @@ import java.util.concurrent.TimeUnit;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A WebSocket client for tests (the JDK's), collecting text frames as JSON. */
-final class WsClient implements WebSocket.Listener {
+/**
+ * A WebSocket client for tests (the JDK's), collecting text frames as JSON: realtime's
+ * own tests and the system tests through the gateway.
+ */
+public final class WsClient implements WebSocket.Listener {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
+	private final BlockingQueue<JsonNode> frames = new LinkedBlockingQueue<>();
 
-	final CompletableFuture<Integer> closed = new CompletableFuture<>();
+	private final CompletableFuture<Integer> closed = new CompletableFuture<>();
 
 	private final StringBuilder partial = new StringBuilder();
 
 	private WebSocket socket;
 
-	static WsClient connect(String url, String... headers) {
+	public static WsClient connect(String url, String... headers) {
 		WsClient client = new WsClient();
 		WebSocket.Builder builder = HttpClient.newHttpClient()
 			.newWebSocketBuilder()
@@ -38,14 +43,14 @@ final class WsClient implements WebSocket.Listener {
 		return client;
 	}
 
-	void send(String text) {
+	public void send(String text) {
 		this.socket.sendText(text, true).join();
 	}
 
 	/**
 	 * @return the next frame of that type, skipping others; null after the timeout
 	 */
-	JsonNode next(String type, Duration timeout) throws InterruptedException {
+	public JsonNode next(String type, Duration timeout) throws InterruptedException {
 		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			JsonNode frame = this.frames.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -59,12 +64,12 @@ final class WsClient implements WebSocket.Listener {
 	/**
 	 * Sends a ping and @return every frame before its pong (all earlier frames handled).
 	 */
-	java.util.List<JsonNode> roundTrip(String... frames) throws InterruptedException {
+	public List<JsonNode> roundTrip(String... frames) throws InterruptedException {
 		for (String frame : frames) {
 			send(frame);
 		}
 		send("{\"type\":\"ping\"}");
-		java.util.List<JsonNode> before = new java.util.ArrayList<>();
+		List<JsonNode> before = new ArrayList<>();
 		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
 		while (System.nanoTime() < deadline) {
 			JsonNode frame = this.frames.poll(100, TimeUnit.MILLISECONDS);
@@ -79,7 +84,7 @@ final class WsClient implements WebSocket.Listener {
 		throw new AssertionError("no pong; before it: " + before);
 	}
 
-	Integer closeCode(Duration timeout) {
+	public Integer closeCode(Duration timeout) {
 		try {
 			return this.closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -88,7 +93,7 @@ final class WsClient implements WebSocket.Listener {
 		}
 	}
 
-	void close() {
+	public void close() {
 		this.socket.abort();
 	}
 
