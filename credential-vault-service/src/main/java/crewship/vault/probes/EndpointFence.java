@@ -18,7 +18,7 @@ public class EndpointFence {
 
 	private final ProbeProperties properties;
 
-	EndpointFence(ProbeProperties properties) {
+	public EndpointFence(ProbeProperties properties) {
 		this.properties = properties;
 	}
 
