@@ -415,17 +415,26 @@ class KeeperRequests {
 				""", state, reason, riskScore, actorType, actorId, Timestamp.from(Timestamps.now()), requestId);
 	}
 
-	/** For the {@code keeper:{workspaceId}} channel. */
+	/**
+	 * {@code keeper_event} on the {@code keeper:{workspaceId}} channel (realtime fans
+	 * every {@code keeper*} type out there), in the websocket page's shape.
+	 */
 	private void publish(String workspaceId, String requestId, String actor, String decision, String reason,
 			Integer riskScore) {
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("request_id", requestId);
-		data.put("request_type", CREDENTIAL);
+		this.jdbc.query("select request_type, agent_name, credential_name, intent from keeper_requests where id = ?",
+				rs -> {
+					data.put("request_type", rs.getString(1));
+					data.put("agent_name", rs.getString(2));
+					data.put("credential_name", rs.getString(3));
+					data.put("intent", rs.getString(4));
+				}, requestId);
 		data.put("decision", decision);
 		data.put("reason", reason);
 		data.put("risk_score", riskScore);
 		data.put("decided_at", Timestamps.now().toString());
-		this.events.publish("keeper.request_decided", workspaceId, requestId, actor, data);
+		this.events.publish("keeper_event", workspaceId, requestId, actor, data);
 	}
 
 	private static Integer integer(ResultSet rs, int column) throws SQLException {

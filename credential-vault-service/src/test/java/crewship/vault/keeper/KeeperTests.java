@@ -137,14 +137,7 @@ class KeeperTests extends VaultTestSupport {
 	void configRoundTripsAndTheEndpointSecretIsNeverEchoedNorStoredInClear() {
 		String canary = "keeper-canary-" + Cuid.next();
 		String url = this.judge.baseUrl().replace("://", "://judge:" + canary + "@");
-		this.jdbc.execute("""
-				create table if not exists keeper_test_outbox (payload text);
-				create or replace function keeper_test_capture() returns trigger language plpgsql as $$
-				begin insert into keeper_test_outbox values (new.payload); return new; end $$;
-				drop trigger if exists keeper_test_capture on platform_outbox;
-				create trigger keeper_test_capture after insert on platform_outbox for each row
-				 execute function keeper_test_capture();
-				""");
+		captureOutbox();
 		try {
 			Response saved = put(as(this.owner), "/api/v1/admin/keeper/config", """
 					{"enabled":true,"judge_endpoint_url":"%s","judge_model":"%s","judge_timeout_ms":4000,
@@ -212,10 +205,7 @@ class KeeperTests extends VaultTestSupport {
 				.isZero();
 		}
 		finally {
-			this.jdbc.execute("""
-					drop trigger if exists keeper_test_capture on platform_outbox;
-					drop function if exists keeper_test_capture(); drop table if exists keeper_test_outbox;
-					""");
+			releaseOutbox();
 		}
 	}
 
@@ -259,8 +249,22 @@ class KeeperTests extends VaultTestSupport {
 		assertThat(as(this.owner)
 			.postJson("/api/v1/admin/keeper/requests/" + requestId + "/resolve", "{\"decision\":\"MAYBE\"}")
 			.status()).isEqualTo(400);
-		Response settled = as(this.owner).postJson("/api/v1/admin/keeper/requests/" + requestId + "/resolve",
-				"{\"decision\":\"ALLOW\",\"reason\":\"Release approved by the security owner\"}");
+		captureOutbox();
+		Response settled;
+		List<String> written;
+		try {
+			settled = as(this.owner).postJson("/api/v1/admin/keeper/requests/" + requestId + "/resolve",
+					"{\"decision\":\"ALLOW\",\"reason\":\"Release approved by the security owner\"}");
+			written = this.jdbc.queryForList("select payload from keeper_test_outbox where payload like ?",
+					String.class, "%" + requestId + "%");
+		}
+		finally {
+			releaseOutbox();
+		}
+		assertThat(written).as("the decision entry and the channel event")
+			.anyMatch(payload -> payload.contains("keeper.request_resolved"))
+			.anyMatch(payload -> payload.contains("\"type\":\"keeper_event\"")
+					&& payload.contains("\"credential_name\":\"anthropic-prod\""));
 		assertThat(settled.status()).as(settled.body()).isEqualTo(200);
 		assertThat(settled.json().get("decision").asString()).isEqualTo("ALLOW");
 		assertThat(settled.json().get("reason").asString()).isEqualTo("Release approved by the security owner");
@@ -515,6 +519,25 @@ class KeeperTests extends VaultTestSupport {
 		assertThat(
 				internal().postJson("/api/v1/internal/keeper/behavior?workspace_id=" + this.workspaceId, "{}").status())
 			.isEqualTo(503);
+	}
+
+	/** Copies what is written to the outbox (the relay deletes it once sent). */
+	private void captureOutbox() {
+		this.jdbc.execute("""
+				create table if not exists keeper_test_outbox (payload text);
+				create or replace function keeper_test_capture() returns trigger language plpgsql as $$
+				begin insert into keeper_test_outbox values (new.payload); return new; end $$;
+				drop trigger if exists keeper_test_capture on platform_outbox;
+				create trigger keeper_test_capture after insert on platform_outbox for each row
+				 execute function keeper_test_capture();
+				""");
+	}
+
+	private void releaseOutbox() {
+		this.jdbc.execute("""
+				drop trigger if exists keeper_test_capture on platform_outbox;
+				drop function if exists keeper_test_capture(); drop table if exists keeper_test_outbox;
+				""");
 	}
 
 	private String updateHistory(String requestId) {
