@@ -31,6 +31,7 @@ import crewship.platform.web.ProblemException;
 import crewship.vault.credentials.RequestOrigin;
 import crewship.vault.crypto.SealedSecrets;
 import crewship.vault.crypto.SealedSecrets.Owner;
+import crewship.vault.probes.EndpointFence;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -60,7 +61,11 @@ public class KeeperConfigs {
 
 	private final KeeperJournal journal;
 
-	KeeperConfigs(JdbcTemplate jdbc, KeeperProperties boot, SealedSecrets secrets, KeeperJournal journal) {
+	private final EndpointFence fence;
+
+	KeeperConfigs(JdbcTemplate jdbc, KeeperProperties boot, SealedSecrets secrets, KeeperJournal journal,
+			EndpointFence fence) {
+		this.fence = fence;
 		this.jdbc = jdbc;
 		this.boot = boot;
 		this.secrets = secrets;
@@ -144,16 +149,18 @@ public class KeeperConfigs {
 		Field<String> model = Field.of(o.model, this.boot.judgeModel(), "", "default");
 		Field<String> name = Field.of(o.profile, this.boot.judgeProfile(), JudgeProfile.DEFAULT, "default");
 		JudgeProfile preset = JudgeProfile.named(name.value());
-		ProfileView profile = new ProfileView(name, fromProfile(o.evidence, preset.evidence()),
-				fromProfile(o.facts, preset.evidenceFacts()), fromProfile(o.hardGate, preset.hardGate()),
-				fromProfile(o.escalateFrom, preset.escalateFrom()), fromProfile(o.precedent, preset.precedent()),
-				fromProfile(o.precedentN, preset.precedentN()), fromProfile(o.consistency, preset.consistencySamples()),
-				fromProfile(o.budget, preset.promptBudgetTokens()), o.profileOverridden(), JudgeProfile.CHOICES,
-				JudgeProfile.AVAILABLE_FACTS, null);
-		profile = new ProfileView(profile.name(), profile.evidence(), profile.evidenceFacts(), profile.hardGate(),
-				profile.escalateFrom(), profile.precedent(), profile.precedentN(), profile.consistencySamples(),
-				profile.promptBudgetTokens(), profile.overridden(), profile.choices(), profile.availableFacts(),
-				stamp(profile));
+		Field<Boolean> evidence = fromProfile(o.evidence, preset.evidence());
+		Field<List<String>> facts = fromProfile(o.facts, preset.evidenceFacts());
+		Field<Boolean> hardGate = fromProfile(o.hardGate, preset.hardGate());
+		Field<Integer> escalateFrom = fromProfile(o.escalateFrom, preset.escalateFrom());
+		Field<Boolean> precedent = fromProfile(o.precedent, preset.precedent());
+		Field<Integer> precedentN = fromProfile(o.precedentN, preset.precedentN());
+		Field<Integer> consistency = fromProfile(o.consistency, preset.consistencySamples());
+		Field<Integer> budget = fromProfile(o.budget, preset.promptBudgetTokens());
+		String stamp = stamp(name.value(), evidence.value(), String.join(",", facts.value()), hardGate.value(),
+				escalateFrom.value(), precedent.value(), precedentN.value(), consistency.value(), budget.value());
+		ProfileView profile = new ProfileView(name, evidence, facts, hardGate, escalateFrom, precedent, precedentN,
+				consistency, budget, o.profileOverridden(), JudgeProfile.CHOICES, JudgeProfile.AVAILABLE_FACTS, stamp);
 		return new ConfigView(Field.of(o.enabled, this.boot.enabled(), false, "default"),
 				new Field<>(PROVIDER, "default", false), endpoint, new Field<>(PROVIDER, "default", false), model,
 				Field.of(o.timeoutMs, this.boot.judgeTimeoutMs(), KeeperProperties.DEFAULT_TIMEOUT_MS, "default"),
@@ -287,6 +294,10 @@ public class KeeperConfigs {
 			return;
 		}
 		URI uri = parseUrl(value);
+		// refused now rather than at every request the judge could then never answer
+		this.fence.refusal(uri).ifPresent(reason -> {
+			throw ProblemException.badRequest("judge_endpoint_url: " + reason);
+		});
 		String userinfo = uri.getRawUserInfo();
 		if (userinfo != null && (userinfo.equals(REDACTED) || userinfo.endsWith(":" + REDACTED))) {
 			// the redacted form read back from GET: the stored secret stays
@@ -349,12 +360,10 @@ public class KeeperConfigs {
 	}
 
 	/** A short fingerprint of the effective profile, so a client can tell two apart. */
-	private static String stamp(ProfileView p) {
-		String canonical = String.join("|", p.name().value(), String.valueOf(p.evidence().value()),
-				String.join(",", p.evidenceFacts().value()), String.valueOf(p.hardGate().value()),
-				String.valueOf(p.escalateFrom().value()), String.valueOf(p.precedent().value()),
-				String.valueOf(p.precedentN().value()), String.valueOf(p.consistencySamples().value()),
-				String.valueOf(p.promptBudgetTokens().value()));
+	private static String stamp(Object... values) {
+		String canonical = java.util.Arrays.stream(values)
+			.map(String::valueOf)
+			.collect(java.util.stream.Collectors.joining("|"));
 		try {
 			byte[] digest = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
 			return HexFormat.of().formatHex(digest, 0, 6);

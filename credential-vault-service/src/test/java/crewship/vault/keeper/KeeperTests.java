@@ -1,6 +1,7 @@
 package crewship.vault.keeper;
 
 import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -12,6 +13,8 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
+import javax.crypto.spec.SecretKeySpec;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.AfterEach;
@@ -28,6 +31,9 @@ import crewship.platform.testing.TestHttp;
 import crewship.platform.testing.TestHttp.Response;
 import crewship.vault.VaultTestSupport;
 import crewship.vault.agents.AgentDirectory;
+import crewship.vault.crypto.EnvelopeCipher;
+import crewship.vault.crypto.KeyRing;
+import crewship.vault.crypto.MasterKey;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -55,6 +61,9 @@ class KeeperTests extends VaultTestSupport {
 
 	@Autowired
 	AgentDirectory directory;
+
+	@Autowired
+	EnvelopeCipher cipher;
 
 	String crewId;
 
@@ -206,6 +215,32 @@ class KeeperTests extends VaultTestSupport {
 		}
 		finally {
 			releaseOutbox();
+		}
+	}
+
+	@Test
+	void theEndpointSecretIsReencryptedWithEveryOtherValue() {
+		String canary = "rekey-canary-" + Cuid.next();
+		enableJudge("judge:" + canary);
+		KeyRing original = this.cipher.keys();
+		byte[] raw = new byte[32];
+		new SecureRandom().nextBytes(raw);
+		MasterKey next = new MasterKey("keeper-" + Cuid.next().substring(15), new SecretKeySpec(raw, "AES"));
+		try {
+			this.cipher.useKeys(KeyRing.of(next, List.copyOf(original.byId().values())));
+			assertThat(as(this.owner).postJson("/api/v1/admin/reencrypt", null).status()).isEqualTo(200);
+			assertThat(this.jdbc.queryForObject(
+					"select key_id from sealed_secrets where owner_type = 'keeper_judge_userinfo' and owner_id = ?",
+					String.class, this.workspaceId))
+				.isEqualTo(next.id());
+			this.cipher.useKeys(KeyRing.of(next, List.of()));
+			assertThat(as(this.owner).get("/api/v1/admin/keeper/judge/models").json().get("models")).isNotEmpty();
+			this.judge.verify(getRequestedFor(urlEqualTo("/api/tags")).withHeader("Authorization", equalTo("Basic "
+					+ Base64.getEncoder().encodeToString(("judge:" + canary).getBytes(StandardCharsets.UTF_8)))));
+		}
+		finally {
+			// later tests still read what the original keys sealed
+			this.cipher.useKeys(KeyRing.of(next, List.copyOf(original.byId().values())));
 		}
 	}
 
