@@ -118,3 +118,7 @@ create table keeper_probe_budget (
     window_start timestamptz primary key,
     used         integer     not null
 );
+
+-- Who created an agent (the actor of its agent.created / agent.hired event): the owner
+-- the four-eyes rule keeps from approving the agent's own escalated request.
+alter table agent_directory add column created_by_user_id text;

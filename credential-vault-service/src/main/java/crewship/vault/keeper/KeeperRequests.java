@@ -236,6 +236,9 @@ class KeeperRequests {
 		if (by.length() > 200) {
 			throw ProblemException.badRequest("adjudicator is at most 200 characters");
 		}
+		if ("ALLOW".equals(settled)) {
+			requireSecondApprover(workspaceId, requestId, actor);
+		}
 		Instant now = Timestamps.now();
 		int moved = this.jdbc.update("""
 				update keeper_requests set decision = ?, reason = ?, decided_at = ?
@@ -258,6 +261,25 @@ class KeeperRequests {
 		this.journal.record(workspaceId, actor, "request_resolved", "keeper_request", requestId, metadata, origin);
 		publish(workspaceId, requestId, actor, settled, why, null);
 		return new Resolution(requestId, settled, why, now);
+	}
+
+	/**
+	 * Four eyes: where the workspace asks for a second approver on every tier, or the
+	 * credential is critical (L4), the agent's creator may not approve its request.
+	 */
+	private void requireSecondApprover(String workspaceId, String requestId, String actor) {
+		List<Boolean> selfApproval = this.jdbc.query("""
+				select (coalesce(g.require_second_approver, false) or coalesce(c.security_level, 1) >= ?)
+				       and a.created_by_user_id = ?
+				  from keeper_requests r
+				  left join agent_directory a on a.agent_id = r.agent_id
+				  left join credentials c on c.id = r.credential_id
+				  left join keeper_governance g on g.workspace_id = r.workspace_id
+				 where r.id = ? and r.workspace_id = ?
+				""", (rs, n) -> rs.getBoolean(1), KeeperGovernance.TIER_FLOOR, actor, requestId, workspaceId);
+		if (!selfApproval.isEmpty() && Boolean.TRUE.equals(selfApproval.get(0))) {
+			throw ProblemException.forbidden("Four-eyes rule: the agent's owner cannot approve its own request");
+		}
 	}
 
 	@Transactional

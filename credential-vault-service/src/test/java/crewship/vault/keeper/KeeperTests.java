@@ -355,6 +355,41 @@ class KeeperTests extends VaultTestSupport {
 	}
 
 	@Test
+	void theAgentsOwnerCannotApproveItsOwnRequestWhereFourEyesApply() {
+		String creator = member(WorkspaceRole.ADMIN);
+		String ownAgent = Cuid.next();
+		EventEnvelope created = new EventEnvelope(Cuid.next(), "agent.created", this.workspaceId, ownAgent, creator,
+				Instant.now(), JSON.valueToTree(Map.of("id", ownAgent, "crew_id", this.crewId, "name", "Mine")));
+		this.directory.apply(created);
+		this.agentId = ownAgent;
+		createCredential("release-key", "k-" + Cuid.next());
+		enableJudge(null);
+		String first = ask("release-key").json().get("request_id").asString();
+		assertThat(
+				as(creator).postJson("/api/v1/admin/keeper/requests/" + first + "/resolve", "{\"decision\":\"ALLOW\"}")
+					.status())
+			.as("no second approver required at L1")
+			.isEqualTo(200);
+
+		assertThat(
+				put(as(this.owner), "/api/v1/admin/keeper/governance", "{\"require_second_approver\":true}").status())
+			.isEqualTo(200);
+		String second = ask("release-key").json().get("request_id").asString();
+		Response self = as(creator).postJson("/api/v1/admin/keeper/requests/" + second + "/resolve",
+				"{\"decision\":\"ALLOW\"}");
+		assertThat(self.status()).as(self.body()).isEqualTo(403);
+		assertThat(
+				as(creator).postJson("/api/v1/admin/keeper/requests/" + second + "/resolve", "{\"decision\":\"DENY\"}")
+					.status())
+			.as("denying one's own is no risk")
+			.isEqualTo(200);
+		String third = ask("release-key").json().get("request_id").asString();
+		assertThat(as(this.owner)
+			.postJson("/api/v1/admin/keeper/requests/" + third + "/resolve", "{\"decision\":\"ALLOW\"}")
+			.status()).as("another admin approves").isEqualTo(200);
+	}
+
+	@Test
 	void twoConcurrentSettlementsCannotBothWin() throws Exception {
 		createCredential("deploy-key", "k-" + Cuid.next());
 		enableJudge(null);
