@@ -142,6 +142,55 @@ class JudgeClient {
 		}
 	}
 
+	/**
+	 * One verdict from a hosted model ({@code anthropic} Messages or {@code openai} Chat
+	 * Completions at {@code base}); the key goes only into its auth header.
+	 */
+	Verdict hostedVerdict(String provider, URI base, String apiKey, String model, String prompt, Duration timeout) {
+		long started = System.nanoTime();
+		try {
+			Map<String, Object> message = Map.of("role", "user", "content", prompt);
+			Reply response;
+			if ("anthropic".equals(provider)) {
+				response = send(base, "/v1/messages",
+						this.json.writeValueAsString(
+								Map.of("model", model, "max_tokens", 300, "messages", List.of(message))),
+						timeout, Map.of("x-api-key", apiKey, "anthropic-version", "2023-06-01"));
+			}
+			else {
+				response = send(base, "/v1/chat/completions",
+						this.json.writeValueAsString(
+								Map.of("model", model, "max_tokens", 300, "messages", List.of(message))),
+						timeout, Map.of("Authorization", "Bearer " + apiKey));
+			}
+			long latency = millisSince(started);
+			if (response.statusCode() == 401 || response.statusCode() == 403) {
+				return new Verdict(null, null, null, null,
+						"The provider refused the key (" + response.statusCode() + ")", latency);
+			}
+			if (response.statusCode() / 100 != 2) {
+				return new Verdict(null, null, null, null, "The provider answered " + response.statusCode(), latency);
+			}
+			JsonNode body = this.json.readTree(response.body());
+			String text = "anthropic".equals(provider) ? body.path("content").path(0).path("text").asString("")
+					: body.path("choices").path(0).path("message").path("content").asString("");
+			return parse(text, latency);
+		}
+		catch (Refused ex) {
+			return new Verdict(null, null, null, null, ex.getMessage(), 0);
+		}
+		catch (HttpTimeoutException ex) {
+			return new Verdict(null, null, null, null, "The provider did not answer in time", millisSince(started));
+		}
+		catch (IOException | RuntimeException ex) {
+			return new Verdict(null, null, null, null, "The provider could not be reached", millisSince(started));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return new Verdict(null, null, null, null, "Interrupted", millisSince(started));
+		}
+	}
+
 	/** The model's JSON verdict, or failing that the first verdict word in its text. */
 	Verdict parse(String text, long latency) {
 		String raw = (text.length() > 8192) ? text.substring(0, 8192) : text;
@@ -177,6 +226,11 @@ class JudgeClient {
 	 */
 	private Reply send(URI endpoint, String path, String jsonBody, Duration timeout)
 			throws IOException, InterruptedException {
+		return send(endpoint, path, jsonBody, timeout, Map.of());
+	}
+
+	private Reply send(URI endpoint, String path, String jsonBody, Duration timeout, Map<String, String> headers)
+			throws IOException, InterruptedException {
 		Optional<String> refusal = this.fence.refusal(endpoint);
 		if (refusal.isPresent()) {
 			throw new Refused(refusal.get());
@@ -190,6 +244,7 @@ class JudgeClient {
 			request.header("Authorization",
 					"Basic " + Base64.getEncoder().encodeToString(decoded.getBytes(StandardCharsets.UTF_8)));
 		}
+		headers.forEach(request::header);
 		if (jsonBody != null) {
 			request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(jsonBody));
 		}

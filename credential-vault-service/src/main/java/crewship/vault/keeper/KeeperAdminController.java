@@ -58,6 +58,10 @@ class KeeperAdminController {
 	record JudgeTest(@Size(max = 2048) String judgeEndpointUrl, @Size(max = 200) String judgeModel) {
 	}
 
+	record HostedTest(@Size(max = 40) String provider, @Size(max = 200) String model,
+			@Size(max = 64) String credentialId) {
+	}
+
 	record Resolve(@NotBlank String decision, @Size(max = 2000) String reason, @Size(max = 200) String adjudicator) {
 	}
 
@@ -109,9 +113,10 @@ class KeeperAdminController {
 	}
 
 	@PostMapping("/judge/test-hosted")
-	void testHosted(IdentityAssertion caller, HttpServletRequest request) {
-		manage(caller, request);
-		throw unavailable("Hosted judge tests");
+	KeeperProbes.TestResult testHosted(@Valid @RequestBody HostedTest body, IdentityAssertion caller,
+			HttpServletRequest request) {
+		String workspaceId = manage(caller, request);
+		return this.probes.testHosted(workspaceId, body.provider(), body.model(), body.credentialId());
 	}
 
 	// evaluator models

@@ -7,10 +7,10 @@ import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
 
 import crewship.platform.web.ProblemException;
+import crewship.vault.probes.ProbeProperties;
 
 /**
  * Judge discovery and smoke tests. Each dials an operator-supplied address, so each draws
@@ -34,7 +34,16 @@ class KeeperProbes {
 
 	private final ProbeBudget budget;
 
-	KeeperProbes(KeeperConfigs configs, KeeperAux aux, JudgeClient client, ProbeBudget budget) {
+	static final List<String> HOSTED = List.of("anthropic", "openai");
+
+	private final ProbeProperties probeProperties;
+
+	private final ApiKeys keys;
+
+	KeeperProbes(KeeperConfigs configs, KeeperAux aux, JudgeClient client, ProbeBudget budget,
+			ProbeProperties probeProperties, ApiKeys keys) {
+		this.probeProperties = probeProperties;
+		this.keys = keys;
 		this.configs = configs;
 		this.aux = aux;
 		this.client = client;
@@ -110,14 +119,72 @@ class KeeperProbes {
 			throw ProblemException.badRequest("Slot " + slot.key + " has no model configured");
 		}
 		if (!KeeperConfigs.PROVIDER.equals(resolved.provider())) {
-			throw new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, "Probing " + resolved.provider()
-					+ " slots is not available on this server (capability unavailable); ollama slots are probed");
+			if (resolved.credentialId() == null || resolved.credentialId().isBlank()) {
+				throw ProblemException.badRequest("Slot " + slot.key + " uses " + resolved.provider()
+						+ " but names no credential_id for its key");
+			}
+			return hosted(workspaceId, resolved.provider(), resolved.model(), resolved.credentialId(),
+					Duration.ofMillis(resolved.timeoutMs()), Duration.ofMillis(resolved.timeoutMs()));
 		}
 		KeeperConfigs.Judge judge = this.configs.judge(workspaceId);
 		if (judge.endpoint() == null) {
 			throw ProblemException.badRequest("Slot " + slot.key + " uses ollama but no judge endpoint is configured");
 		}
 		return run(judge.endpoint(), null, resolved.model(), Duration.ofMillis(resolved.timeoutMs()));
+	}
+
+	/**
+	 * An unsaved hosted judge: the key from a workspace credential, one verdict, and
+	 * whether it came within the Keeper judge's latency budget.
+	 */
+	TestResult testHosted(String workspaceId, String provider, String model, String credentialId) {
+		String p = (provider != null) ? provider.trim() : "";
+		if (!HOSTED.contains(p)) {
+			throw ProblemException.badRequest("provider must be one of " + HOSTED);
+		}
+		if (model == null || model.isBlank()) {
+			throw ProblemException.badRequest("model is required");
+		}
+		Duration budget = Duration.ofMillis(this.configs.judge(workspaceId).timeoutMs());
+		return hosted(workspaceId, p, model.trim(), credentialId, budget.plusSeconds(25), budget);
+	}
+
+	private TestResult hosted(String workspaceId, String provider, String model, String credentialId, Duration timeout,
+			Duration latencyBudget) {
+		URI base = this.probeProperties.providers().get(provider.toUpperCase(java.util.Locale.ROOT));
+		String shown = (base != null) ? base.toString() : "";
+		List<Stage> stages = new ArrayList<>();
+		String key = null;
+		String keyProblem;
+		if (credentialId == null || credentialId.isBlank()) {
+			keyProblem = "No server key for " + provider + " is configured; name a credential_id";
+		}
+		else {
+			keyProblem = null;
+			try {
+				key = this.keys.open(workspaceId, credentialId.trim());
+			}
+			catch (ProblemException ex) {
+				keyProblem = ex.getBody().getDetail();
+			}
+		}
+		stages.add(new Stage("key", "Resolve the key", key != null, (key != null) ? "Key resolved" : keyProblem, null,
+				null));
+		if (key == null) {
+			stages.add(skipped("verdict", "Returns a verdict"));
+			stages.add(skipped("latency", "Within the Keeper latency budget"));
+			return new TestResult(false, shown, model, stages, List.of(), null);
+		}
+		this.budget.spend();
+		JudgeClient.Verdict verdict = this.client.hostedVerdict(provider, base, key, model, SMOKE_PROMPT, timeout);
+		stages.add(new Stage("verdict", "Returns a verdict", verdict.ok(),
+				verdict.ok() ? "verdict: " + verdict.decision() : verdict.error(), verdict.latencyMs(), null));
+		boolean fast = verdict.ok() && verdict.latencyMs() <= latencyBudget.toMillis();
+		stages.add(verdict.ok()
+				? new Stage("latency", "Within the Keeper latency budget", fast,
+						verdict.latencyMs() + " ms of " + latencyBudget.toMillis() + " ms", verdict.latencyMs(), null)
+				: skipped("latency", "Within the Keeper latency budget"));
+		return new TestResult(verdict.ok() && fast, shown, model, stages, List.of(), verdict.decision());
 	}
 
 	private TestResult run(URI endpoint, String invalid, String model, Duration timeout) {

@@ -106,7 +106,8 @@ class KeeperTests extends VaultTestSupport {
 	void enableJudge(String userinfo) {
 		String url = this.judge.baseUrl().replace("://", "://" + ((userinfo != null) ? userinfo + "@" : ""));
 		Response saved = put(as(this.owner), "/api/v1/admin/keeper/config",
-				"{\"enabled\":true,\"judge_endpoint_url\":\"" + url + "\",\"judge_model\":\"" + MODEL + "\"}");
+				"{\"enabled\":true,\"judge_endpoint_url\":\"" + url + "\",\"judge_model\":\"" + MODEL
+						+ "\",\"judge_timeout_ms\":30000}");
 		assertThat(saved.status()).as(saved.body()).isEqualTo(200);
 	}
 
@@ -149,7 +150,7 @@ class KeeperTests extends VaultTestSupport {
 		captureOutbox();
 		try {
 			Response saved = put(as(this.owner), "/api/v1/admin/keeper/config", """
-					{"enabled":true,"judge_endpoint_url":"%s","judge_model":"%s","judge_timeout_ms":4000,
+					{"enabled":true,"judge_endpoint_url":"%s","judge_model":"%s","judge_timeout_ms":30000,
 					 "judge_profile":"thorough","judge_precedent":false,"judge_evidence_facts":"role"}""".formatted(url,
 					MODEL));
 			assertThat(saved.status()).as(saved.body()).isEqualTo(200);
@@ -159,7 +160,7 @@ class KeeperTests extends VaultTestSupport {
 				.isEqualTo(this.judge.baseUrl().replace("://", "://xxxxx@"));
 			assertThat(config.get("judge_endpoint_url").get("source").asString()).isEqualTo("instance");
 			assertThat(config.get("enabled").get("value").asBoolean()).isTrue();
-			assertThat(config.get("judge_timeout_ms").get("value").asInt()).isEqualTo(4000);
+			assertThat(config.get("judge_timeout_ms").get("value").asInt()).isEqualTo(30000);
 			assertThat(config.get("judge_provider").get("editable").asBoolean()).isFalse();
 			assertThat(config.get("judge_configured").asBoolean()).isTrue();
 			assertThat(config.get("overridden").asBoolean()).isTrue();
@@ -501,6 +502,31 @@ class KeeperTests extends VaultTestSupport {
 	}
 
 	@Test
+	void aHostedJudgeTestReportsAnUnusableKeyAsAStage() {
+		assertThat(as(this.owner).postJson("/api/v1/admin/keeper/judge/test-hosted", "{\"provider\":\"anthropic\"}")
+			.status()).as("model is required").isEqualTo(400);
+		assertThat(as(this.owner)
+			.postJson("/api/v1/admin/keeper/judge/test-hosted", "{\"provider\":\"ollama\",\"model\":\"m\"}")
+			.status()).isEqualTo(400);
+		String url = as(this.owner)
+			.postJson("/api/v1/credentials",
+					"{\"name\":\"not-a-key\",\"type\":\"ENDPOINT_URL\",\"value\":\"https://example.com/x\"}")
+			.json()
+			.get("id")
+			.asString();
+		for (String credential : List.of(",\"credential_id\":\"" + url + "\"", ",\"credential_id\":\"cred_elsewhere\"",
+				"")) {
+			Response tested = as(this.owner).postJson("/api/v1/admin/keeper/judge/test-hosted",
+					"{\"provider\":\"anthropic\",\"model\":\"claude-sonnet-4-20250514\"" + credential + "}");
+			assertThat(tested.status()).as(tested.body()).isEqualTo(200);
+			assertThat(tested.json().get("ok").asBoolean()).isFalse();
+			assertThat(tested.json().get("stages").get(0).get("name").asString()).isEqualTo("key");
+			assertThat(tested.json().get("stages").get(0).get("ok").asBoolean()).isFalse();
+			assertThat(tested.json().get("stages").get(1).get("skipped").asBoolean()).as("nothing dialled").isTrue();
+		}
+	}
+
+	@Test
 	void evaluatorSlotsAreOverriddenAndCleared() {
 		JsonNode aux = as(this.owner).get("/api/v1/admin/keeper/aux").json();
 		assertThat(aux.get("slots")).hasSize(4);
@@ -526,9 +552,12 @@ class KeeperTests extends VaultTestSupport {
 		assertThat(curator.get("provider").get("value").asString()).isEqualTo("anthropic");
 		assertThat(curator.get("credential_id").get("value").asString()).isEqualTo(apiKey);
 		assertThat(set.json().get("any_overridden").asBoolean()).isTrue();
-		assertThat(as(this.owner).postJson("/api/v1/admin/keeper/aux/curator/probe", null).status())
-			.as("hosted slots are not probed here")
-			.isEqualTo(503);
+		assertThat(put(as(this.owner), "/api/v1/admin/keeper/aux/behavior",
+				"{\"provider\":\"openai\",\"model\":\"gpt-4o-mini\"}")
+			.status()).isEqualTo(200);
+		assertThat(as(this.owner).postJson("/api/v1/admin/keeper/aux/behavior/probe", null).status())
+			.as("a hosted slot without a key is not configured")
+			.isEqualTo(400);
 
 		assertThat(as(this.owner).postJson("/api/v1/admin/keeper/aux/use-judge", null).status()).as("no judge yet")
 			.isEqualTo(400);
@@ -579,7 +608,7 @@ class KeeperTests extends VaultTestSupport {
 	@Test
 	void capabilitiesThisServerLacksAnswer503() {
 		for (String path : List.of("/api/v1/admin/keeper/review/behavior/run", "/api/v1/admin/keeper/ask",
-				"/api/v1/admin/keeper/findings/test", "/api/v1/admin/keeper/judge/test-hosted")) {
+				"/api/v1/admin/keeper/findings/test")) {
 			Response answer = as(this.owner).postJson(path, "{}");
 			assertThat(answer.status()).as(path).isEqualTo(503);
 			assertThat(answer.json().get("detail").asString()).contains("capability unavailable");
