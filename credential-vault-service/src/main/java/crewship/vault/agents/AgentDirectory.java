@@ -86,8 +86,7 @@ public class AgentDirectory {
 						""", id, event.workspaceId(), time);
 				this.jdbc.update("delete from credential_bindings where scope = 'CREW' and crew_id = ?", id);
 			}
-			case "agent.created", "agent.updated", "agent.hired", "agent.rehired",
-					"agent.hire_approved" ->
+			case "agent.created", "agent.updated", "agent.hired", "agent.rehired", "agent.hire_approved" -> {
 				this.jdbc.update(
 						"""
 								insert into agent_directory (agent_id, workspace_id, crew_id, name, event_time) values (?, ?, ?, ?, ?)
@@ -97,6 +96,16 @@ public class AgentDirectory {
 								 where agent_directory.event_time < excluded.event_time and not agent_directory.deleted
 								""",
 						id, event.workspaceId(), text(data, "crew_id"), text(data, "name"), time);
+				if (("agent.created".equals(event.type()) || "agent.hired".equals(event.type()))
+						&& event.actor() != null) {
+					// the creator, whatever order the events arrive in; Keeper's
+					// four-eyes
+					// rule needs it
+					this.jdbc.update(
+							"update agent_directory set created_by_user_id = ? where agent_id = ? and created_by_user_id is null",
+							event.actor(), id);
+				}
+			}
 			case "agent.deleted", "agent.expired" -> {
 				this.jdbc.update(
 						"""

@@ -1,8 +1,6 @@
 package crewship.vault.probes;
 
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.net.http.HttpClient;
 import java.util.Locale;
 import java.util.function.Consumer;
@@ -30,8 +28,11 @@ public class ProviderProbes {
 
 	private final RestClient client;
 
+	private final EndpointFence fence;
+
 	ProviderProbes(ProbeProperties properties) {
 		this.properties = properties;
+		this.fence = new EndpointFence(properties);
 		JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
 			.connectTimeout(properties.connectTimeout())
 			.followRedirects(HttpClient.Redirect.NEVER)
@@ -76,31 +77,12 @@ public class ProviderProbes {
 		catch (IllegalArgumentException ex) {
 			return new ProbeResult(false, 0, "Not a URL", true, "ERROR");
 		}
-		if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
-			return new ProbeResult(false, 0, "Only http(s) URLs are probed", true, "ERROR");
-		}
-		if (!this.properties.allowPrivateEndpoints() && isPrivate(uri.getHost())) {
-			return new ProbeResult(false, 0, "Private, loopback and link-local addresses are not probed", true,
-					"ERROR");
+		java.util.Optional<String> refusal = this.fence.refusal(uri);
+		if (refusal.isPresent()) {
+			return new ProbeResult(false, 0, refusal.get(), true, "ERROR");
 		}
 		return get(uri, headers -> {
 		});
-	}
-
-	static boolean isPrivate(String host) {
-		try {
-			for (InetAddress address : InetAddress.getAllByName(host)) {
-				if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-						|| address.isAnyLocalAddress() || address.isMulticastAddress()
-						|| (address.getAddress().length == 16 && (address.getAddress()[0] & 0xfe) == 0xfc)) {
-					return true;
-				}
-			}
-			return false;
-		}
-		catch (UnknownHostException ex) {
-			return true;
-		}
 	}
 
 	/**

@@ -109,9 +109,9 @@ class ProviderProbesTests {
 		ProbeResult refused = guarded.probe("NONE", "ENDPOINT_URL", providers.baseUrl() + "/health");
 		assertThat(refused.valid()).as("the suite's own network is off limits").isFalse();
 		assertThat(refused.error()).contains("Private");
-		assertThat(ProviderProbes.isPrivate("10.1.2.3")).isTrue();
-		assertThat(ProviderProbes.isPrivate("169.254.169.254")).as("cloud metadata").isTrue();
-		assertThat(ProviderProbes.isPrivate("8.8.8.8")).isFalse();
+		assertThat(EndpointFence.isPrivate("10.1.2.3")).isTrue();
+		assertThat(EndpointFence.isPrivate("169.254.169.254")).as("cloud metadata").isTrue();
+		assertThat(EndpointFence.isPrivate("8.8.8.8")).isFalse();
 	}
 
 }
