@@ -97,10 +97,12 @@ public class ChannelWorkspaces {
 		String lookup = OWNER_LOOKUPS.get(type);
 		if (lookup == null) {
 			CompletableFuture<Optional<String>> known = this.workspaces.getIfPresent(key);
-			return (known == null) ? Mono.just(Resolution.of(Outcome.NO_OWNER)) : Mono.fromFuture(known)
+			return (known == null) ? Mono.just(Resolution.of(Outcome.NO_OWNER)) : Mono.fromFuture(known, true)
 				.map(found -> found.map(Resolution::found).orElseGet(() -> Resolution.of(Outcome.NO_OWNER)));
 		}
-		return Mono.fromFuture(() -> this.workspaces.get(key, (k, executor) -> ask(lookup, channel.id()).toFuture()))
+		// a socket closing mid-lookup must not cancel the call other subscribers share
+		return Mono
+			.fromFuture(() -> this.workspaces.get(key, (k, executor) -> ask(lookup, channel.id()).toFuture()), true)
 			.map(found -> found.map(Resolution::found).orElseGet(() -> Resolution.of(Outcome.NOT_FOUND)))
 			.onErrorResume(ex -> {
 				log.warn("Workspace lookup of {} failed: {}", key, ex.toString());
