@@ -37,8 +37,8 @@ class RealtimeConfiguration {
 	}
 
 	@Bean
-	ChannelWorkspaces channelWorkspaces() {
-		return new ChannelWorkspaces(200_000);
+	ChannelWorkspaces channelWorkspaces(WebClient internalWebClient, JsonMapper json, RealtimeProperties properties) {
+		return new ChannelWorkspaces(200_000, internalWebClient, json, properties.ownerLookupTimeout());
 	}
 
 	@Bean

@@ -16,10 +16,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * @param authTimeout how long a connection may stay unauthenticated
  * @param sessionRecheck how often a connection's session is checked again for revocation
  * @param authJwksUri auth-service's public keys (through the gateway's internal listener)
+ * @param ownerLookupTimeout how long a subscribe waits for the owning service to say
+ * which workspace an entity channel belongs to (then: a retryable error frame)
  */
 @ConfigurationProperties("crewship.realtime")
 public record RealtimeProperties(String env, Integer maxFrameBytes, Integer sendBuffer, Duration pingInterval,
-		Duration authTimeout, Duration sessionRecheck, URI authJwksUri) {
+		Duration authTimeout, Duration sessionRecheck, URI authJwksUri, Duration ownerLookupTimeout) {
 
 	public RealtimeProperties {
 		env = (env != null) ? env : "development";
@@ -28,6 +30,7 @@ public record RealtimeProperties(String env, Integer maxFrameBytes, Integer send
 		pingInterval = (pingInterval != null) ? pingInterval : Duration.ofSeconds(30);
 		authTimeout = (authTimeout != null) ? authTimeout : Duration.ofSeconds(10);
 		sessionRecheck = (sessionRecheck != null) ? sessionRecheck : Duration.ofSeconds(5);
+		ownerLookupTimeout = (ownerLookupTimeout != null) ? ownerLookupTimeout : Duration.ofSeconds(2);
 	}
 
 	public boolean production() {

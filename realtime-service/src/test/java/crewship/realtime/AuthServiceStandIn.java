@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Date;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -22,10 +25,11 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
 /**
- * A contract stand-in for the gateway's internal listener in front of auth-service (the
- * real one is exercised in system-tests): its JWKS, its session-liveness answer and a
- * membership lookup that knows no one, each requiring the internal token. Only the three
- * endpoints realtime-service calls, with their documented shapes.
+ * A contract stand-in for the gateway's internal listener (the real one is exercised in
+ * system-tests): auth-service's JWKS, its session-liveness answer and a membership lookup
+ * that knows no one; crew-service's crew and agent workspace lookups, which can be made
+ * to fail (503, as the gateway's fallback answers) or hang. Each requires the internal
+ * token. Only the endpoints realtime-service calls, with their documented shapes.
  */
 final class AuthServiceStandIn {
 
@@ -34,6 +38,14 @@ final class AuthServiceStandIn {
 	private static final ECKey KEY = generate();
 
 	private static final Map<String, String> LIVE_SESSIONS = new ConcurrentHashMap<>();
+
+	private static final Map<String, String> ENTITIES = new ConcurrentHashMap<>();
+
+	private static final Map<String, AtomicInteger> LOOKUPS = new ConcurrentHashMap<>();
+
+	private static final Set<String> FAILING = ConcurrentHashMap.newKeySet();
+
+	private static final Set<String> HANGING = ConcurrentHashMap.newKeySet();
 
 	private static HttpServer server;
 
@@ -53,6 +65,32 @@ final class AuthServiceStandIn {
 
 	static void revoke(String sessionId) {
 		LIVE_SESSIONS.remove(sessionId);
+	}
+
+	/** crew-service knows the crew (or agent) as belonging to the workspace. */
+	static void entity(String kind, String id, String workspaceId) {
+		ENTITIES.put(kind + "/" + id, workspaceId);
+	}
+
+	/** How often realtime-service asked about that crew (or agent). */
+	static int lookups(String kind, String id) {
+		AtomicInteger count = LOOKUPS.get(kind + "/" + id);
+		return (count != null) ? count.get() : 0;
+	}
+
+	/** Lookups of that id answer 503 until {@link #recover}. */
+	static void failing(String id) {
+		FAILING.add(id);
+	}
+
+	/** Lookups of that id answer only after 5 s (longer than realtime waits). */
+	static void hanging(String id) {
+		HANGING.add(id);
+	}
+
+	static void recover(String id) {
+		FAILING.remove(id);
+		HANGING.remove(id);
 	}
 
 	/** A WebSocket token as auth-service mints it. */
@@ -97,12 +135,37 @@ final class AuthServiceStandIn {
 					answer(exchange, (userId != null) ? 200 : 404, (userId != null)
 							? "{\"session_id\":\"" + sessionId + "\",\"user_id\":\"" + userId + "\"}" : "{}");
 				}
+				else if (path.startsWith("/api/v1/internal/crews/") || path.startsWith("/api/v1/internal/agents/")) {
+					lookup(exchange, path.substring("/api/v1/internal/".length()));
+				}
 				else {
 					answer(exchange, 404, "{}");
 				}
 			}
 		});
+		// one thread per request: a hanging lookup must not hold up the others
+		server.setExecutor(Executors.newThreadPerTaskExecutor(Thread.ofVirtual().factory()));
 		server.start();
+	}
+
+	private static void lookup(HttpExchange exchange, String entity) throws IOException {
+		LOOKUPS.computeIfAbsent(entity, key -> new AtomicInteger()).incrementAndGet();
+		String id = entity.substring(entity.indexOf('/') + 1);
+		if (HANGING.contains(id)) {
+			try {
+				Thread.sleep(5000);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		}
+		if (FAILING.contains(id)) {
+			answer(exchange, 503, "{\"status\":503,\"detail\":\"crew-service is unavailable\"}");
+			return;
+		}
+		String workspaceId = ENTITIES.get(entity);
+		answer(exchange, (workspaceId != null) ? 200 : 404, (workspaceId != null)
+				? "{\"id\":\"" + id + "\",\"workspace_id\":\"" + workspaceId + "\"}" : "{\"status\":404}");
 	}
 
 	private static void answer(HttpExchange exchange, int status, String body) throws IOException {

@@ -17,6 +17,7 @@ abstract class RealtimeTestSupport {
 		registry.add("crewship.internal.base-url", AuthServiceStandIn::url);
 		registry.add("crewship.internal.token", () -> AuthServiceStandIn.INTERNAL_TOKEN);
 		registry.add("crewship.realtime.session-recheck", () -> "1s");
+		registry.add("crewship.realtime.owner-lookup-timeout", () -> "1s");
 	}
 
 }

@@ -177,6 +177,72 @@ class RealtimeWebSocketTests extends RealtimeTestSupport {
 	}
 
 	@Test
+	void anEntityChannelNoEventReachedIsResolvedByItsOwner() throws Exception {
+		String alice = id("alice");
+		String bob = id("bob");
+		String workspace = id("ws");
+		String other = id("ws");
+		member(workspace, alice);
+		member(other, bob);
+		String crewId = id("crew");
+		String agentId = id("agent");
+		AuthServiceStandIn.entity("crews", crewId, workspace);
+		AuthServiceStandIn.entity("agents", agentId, workspace);
+		WsClient aliceClient = connectAs(alice);
+		WsClient bobClient = connectAs(bob);
+		subscribe(bobClient, "workspace:" + other);
+
+		subscribe(aliceClient, "crew:" + crewId);
+		subscribe(aliceClient, "files:" + crewId);
+		subscribe(aliceClient, "agent:" + agentId);
+		assertThat(bobClient.roundTrip("{\"type\":\"subscribe\",\"channel\":\"crew:" + crewId + "\"}",
+				"{\"type\":\"subscribe\",\"channel\":\"agent:" + agentId + "\"}"))
+			.extracting(error -> error.get("payload").get("error").asString())
+			.containsExactly("access denied", "access denied");
+		// the mapping never changes: asked once, whoever subscribes after
+		assertThat(AuthServiceStandIn.lookups("crews", crewId)).isEqualTo(1);
+		assertThat(AuthServiceStandIn.lookups("agents", agentId)).isEqualTo(1);
+
+		JsonNode frame = publishUntilReceived(aliceClient, "crewship.crew.v1",
+				event("crew.updated", workspace, crewId, "{\"id\":\"" + crewId + "\"}"));
+		assertThat(frame.get("channel").asString()).isEqualTo("crew:" + crewId);
+		assertThat(frame.get("payload").get("id").asString()).isEqualTo(crewId);
+		assertThat(bobClient.roundTrip()).as("a non-member's socket").isEmpty();
+		aliceClient.close();
+		bobClient.close();
+	}
+
+	@Test
+	void aChannelNobodyCanResolveIsRefusedNeverGuessed() throws Exception {
+		String user = id("user");
+		String workspace = id("ws");
+		member(workspace, user);
+		WsClient client = connectAs(user);
+		subscribe(client, "workspace:" + workspace);
+		String down = id("crew");
+		String slow = id("agent");
+		AuthServiceStandIn.entity("crews", down, workspace);
+		AuthServiceStandIn.entity("agents", slow, workspace);
+		AuthServiceStandIn.failing(down);
+		AuthServiceStandIn.hanging(slow);
+
+		List<JsonNode> errors = client.roundTrip("{\"type\":\"subscribe\",\"channel\":\"crew:" + down + "\"}",
+				"{\"type\":\"subscribe\",\"channel\":\"agent:" + slow + "\"}",
+				"{\"type\":\"subscribe\",\"channel\":\"crew:" + id("gone") + "\"}",
+				"{\"type\":\"subscribe\",\"channel\":\"mission:" + id("m") + "\"}",
+				"{\"type\":\"subscribe\",\"channel\":\"session:" + id("chat") + "\"}");
+		assertThat(errors).extracting(error -> error.get("payload").get("error").asString())
+			.containsExactly("channel lookup unavailable; retry shortly", "channel lookup unavailable; retry shortly",
+					"access denied", "unknown channel", "unknown channel");
+		assertThat(errors.get(0).get("channel").asString()).isEqualTo("crew:" + down);
+
+		// a failure is not remembered: once the owner answers, the subscribe succeeds
+		AuthServiceStandIn.recover(down);
+		subscribe(client, "crew:" + down);
+		client.close();
+	}
+
+	@Test
 	void firstMessageAuthWithARealWsToken() throws Exception {
 		String user = id("user");
 		String session = id("sess");

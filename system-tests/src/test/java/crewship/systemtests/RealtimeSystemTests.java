@@ -16,8 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code /ws} through the gateway: a crew created over REST reaches a WebSocket
  * subscriber of its workspace (crew-service's outbox → Kafka → realtime-service), a
- * stranger's subscribe is refused, and two realtime replicas each deliver to their own
- * clients.
+ * stranger's subscribe is refused, a crew channel no event has reached is resolved
+ * through crew-service, and two realtime replicas each deliver to their own clients.
  */
 class RealtimeSystemTests {
 
@@ -28,6 +28,8 @@ class RealtimeSystemTests {
 	@BeforeAll
 	static void startSuite() {
 		gateway = RunningSuite.get().gatewayUrl();
+		// signUpAndIn() uses IdentitySystemTests' gateway, set only by its own @BeforeAll
+		IdentitySystemTests.startSuite();
 	}
 
 	static String workspaceOf(IdentitySystemTests.SignedIn user) {
@@ -89,6 +91,49 @@ class RealtimeSystemTests {
 				assertThat(error.get("channel").asString()).isEqualTo("workspace:" + workspaceId);
 				assertThat(error.get("payload").get("error").asString()).isEqualTo("access denied");
 			});
+		client.close();
+		strangerClient.close();
+	}
+
+	/**
+	 * A replica started after the crew was created has seen no event of it: its
+	 * {@code crew:} channel is resolved by asking crew-service, then checked against
+	 * membership like any other.
+	 */
+	@Test
+	void aCrewChannelNoEventReachedIsResolvedThroughCrewService() throws Exception {
+		IdentitySystemTests.SignedIn owner = IdentitySystemTests.signUpAndIn();
+		String workspaceId = workspaceOf(owner);
+		String crewId = createCrew(owner, workspaceId);
+		String freshGateway = RunningSuite.get().startExtraRealtime(70);
+
+		WsClient client = connect(freshGateway, owner);
+		subscribe(client, "crew:" + crewId);
+		IdentitySystemTests.SignedIn stranger = IdentitySystemTests.signUpAndIn();
+		WsClient strangerClient = connect(freshGateway, stranger);
+		assertThat(strangerClient.roundTrip("{\"type\":\"subscribe\",\"channel\":\"crew:" + crewId + "\"}"))
+			.singleElement()
+			.satisfies(error -> {
+				assertThat(error.get("type").asString()).isEqualTo("error");
+				assertThat(error.get("channel").asString()).isEqualTo("crew:" + crewId);
+				assertThat(error.get("payload").get("error").asString()).isEqualTo("access denied");
+			});
+
+		// the replica reads from the latest offset once its partitions are assigned:
+		// update the crew until an update arrives on its channel
+		long deadline = System.nanoTime() + WAIT.toNanos();
+		JsonNode frame = null;
+		for (int i = 0; frame == null && System.nanoTime() < deadline; i++) {
+			Response updated = Client.send("PATCH",
+					gateway + "/api/v1/crews/" + crewId + "?workspace_id=" + workspaceId,
+					"{\"description\":\"update " + i + "\"}", "Cookie", owner.cookieHeader(), "Origin", gateway);
+			assertThat(updated.status()).as(updated.body()).isEqualTo(200);
+			frame = client.next("crew.updated", Duration.ofSeconds(3));
+		}
+		assertThat(frame).as("crew.updated on the crew channel").isNotNull();
+		assertThat(frame.get("channel").asString()).isEqualTo("crew:" + crewId);
+		assertThat(frame.get("payload").get("id").asString()).isEqualTo(crewId);
+		assertThat(strangerClient.roundTrip()).as("the stranger's socket").isEmpty();
 		client.close();
 		strangerClient.close();
 	}

@@ -9,6 +9,10 @@ import org.springframework.data.jpa.repository.Query;
 
 interface AgentRepository extends JpaRepository<Agent, String> {
 
+	/** The workspace of a live {@code agent} (internal lookups). */
+	@Query("select a.workspaceId from Agent a where a.id = ?1 and a.deletedAt is null")
+	Optional<String> workspaceOfLive(String id);
+
 	@Query("select a from Agent a where a.id = ?1 and a.workspaceId = ?2 and a.deletedAt is null")
 	Optional<Agent> findLive(String id, String workspaceId);
 

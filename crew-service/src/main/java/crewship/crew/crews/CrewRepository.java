@@ -9,6 +9,10 @@ import org.springframework.data.jpa.repository.Query;
 
 public interface CrewRepository extends JpaRepository<Crew, String> {
 
+	/** The workspace of a live {@code crew} (internal lookups). */
+	@Query("select c.workspaceId from Crew c where c.id = ?1 and c.deletedAt is null")
+	Optional<String> workspaceOfLive(String id);
+
 	@Query("select c from Crew c where c.id = ?1 and c.workspaceId = ?2 and c.deletedAt is null")
 	Optional<Crew> findLive(String id, String workspaceId);
 

@@ -1,7 +1,5 @@
 package crewship.realtime.channels;
 
-import java.util.Optional;
-
 import reactor.core.publisher.Mono;
 
 import crewship.platform.identity.IdentityAssertion;
@@ -12,12 +10,11 @@ import crewship.platform.identity.IdentityAssertion;
  * {@code crew:}, {@code files:}, {@code agent:}, {@code mission:} and {@code session:};
  * the user themselves for {@code user:}; anyone signed in for {@code providers}.
  * <p>
- * An entity channel is resolved to its workspace from the events this replica has seen.
- * Gap: none of crew-, mission-service offers an internal lookup of an entity's workspace
- * on the gateway's internal listener yet (their public {@code GET /api/v1/crews/{id}}
- * needs a user's workspace, and is not reachable with the internal token), so an entity
- * this replica has not seen an event of is refused like a foreign one ("access denied",
- * no existence oracle); the client re-subscribes, as the page says clients do.
+ * An entity channel is resolved to its workspace by {@link ChannelWorkspaces} (from the
+ * events seen, else by asking the owning service), then the membership check applies. An
+ * entity the owner does not know is refused like a foreign one ("access denied": no
+ * existence oracle); a channel nobody can resolve is an "unknown channel"; an owner that
+ * cannot answer gives a retryable refusal, never a guess.
  */
 public class ChannelAccess {
 
@@ -45,15 +42,13 @@ public class ChannelAccess {
 			case Channel.USER ->
 				Mono.just(channel.id().equals(caller.subject()) ? new Decision(true, null, null) : Decision.denied());
 			case Channel.WORKSPACE, Channel.KEEPER, Channel.JOURNAL -> member(caller, channel.id());
-			default -> workspaceOf(channel).map(workspaceId -> member(caller, workspaceId))
-				.orElseGet(() -> Mono.just(Decision.denied()));
+			default -> this.workspaces.resolve(channel).flatMap(resolution -> switch (resolution.outcome()) {
+				case FOUND -> member(caller, resolution.workspaceId());
+				case NOT_FOUND -> Mono.just(Decision.denied());
+				case NO_OWNER -> Mono.just(new Decision(false, null, "unknown channel"));
+				case UNAVAILABLE -> Mono.just(new Decision(false, null, "channel lookup unavailable; retry shortly"));
+			});
 		};
-	}
-
-	/** The workspace an entity channel belongs to, as far as this replica knows. */
-	public Optional<String> workspaceOf(Channel channel) {
-		String type = channel.type().equals(Channel.FILES) ? Channel.CREW : channel.type();
-		return this.workspaces.workspaceOf(Channel.name(type, channel.id()));
 	}
 
 	private Mono<Decision> member(IdentityAssertion caller, String workspaceId) {
