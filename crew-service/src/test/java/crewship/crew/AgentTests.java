@@ -68,6 +68,7 @@ class AgentTests extends CrewTestSupport {
 				"{\"webhook_require_timestamp\":true,\"suggested_prompts\":\" Deploy?\\r\\n\\n Status? \",\"mcp_config_json\":\"{\\\"mcpServers\\\":{}}\"}");
 		assertThat(updated.status()).as(updated.body()).isEqualTo(200);
 		assertThat(updated.json().get("webhook_require_timestamp").asBoolean()).isTrue();
+		assertThat(InternalListenerStandIn.policies.get(id)).as("pushed to the vault").isTrue();
 		assertThat(updated.json().get("suggested_prompts").asString()).isEqualTo("Deploy?\nStatus?");
 		assertThat(this.owner.get(ws("/api/v1/agents/" + id)).json().get("webhook_require_timestamp").asBoolean())
 			.isTrue();
@@ -75,9 +76,9 @@ class AgentTests extends CrewTestSupport {
 		assertThat(this.owner.get(ws("/api/v1/agents/" + id)).status()).isEqualTo(404);
 		// the deleted agent's slug is free again
 		assertThat(agent(crewId, slug)).isNotEqualTo(id);
-		// the webhook secret lives in the vault (its own issue): no endpoint here yet
-		assertThat(this.owner.postJson(ws("/api/v1/agents/" + id + "/webhook-secret/rotate"), "").status())
-			.isEqualTo(404);
+		// a deleted agent has no webhook secret to rotate
+		CrewTestSupport.assertProblem(this.owner.postJson(ws("/api/v1/agents/" + id + "/webhook-secret/rotate"), ""),
+				404, "Agent not found");
 
 		assertThat(types(events(id, 3))).containsExactly("agent.created", "agent.updated", "agent.deleted");
 	}

@@ -50,6 +50,8 @@ class EdgeLimitsTests {
 
 	static final int AUTH_PER_IP = 3;
 
+	static final int CREDENTIAL_TEST_PER_IP = 4;
+
 	static final AtomicInteger forwarded = new AtomicInteger();
 
 	static final AtomicInteger clients = new AtomicInteger();
@@ -76,6 +78,8 @@ class EdgeLimitsTests {
 		registry.add("crewship.gateway.rate-limit.per-ip", () -> PER_IP);
 		registry.add("crewship.gateway.rate-limit.per-identity", () -> PER_IDENTITY);
 		registry.add("crewship.gateway.rate-limit.auth-per-ip", () -> AUTH_PER_IP);
+		registry.add("crewship.gateway.rate-limit.credential-test-per-ip", () -> CREDENTIAL_TEST_PER_IP);
+		// credential-reveal-per-ip is left at its default: credentials.mdx's 3/min
 	}
 
 	@BeforeEach
@@ -136,6 +140,45 @@ class EdgeLimitsTests {
 			.isEqualTo(200);
 		assertThat(this.api.postJson("/api/auth/callback/credentials", "{}", "X-Forwarded-For", newClient()).status())
 			.isEqualTo(200);
+	}
+
+	@Test
+	void revealIsLimitedToThreePerMinutePerAddressAndCliCallersAreNotExempt() {
+		String client = newClient();
+		String cli = bearer("revealer-" + UUID.randomUUID());
+		int before = forwarded.get();
+		for (int i = 0; i < 3; i++) {
+			Response ok = this.api.postJson("/api/v1/credentials/cred" + i + "/reveal",
+					"{\"reason\":\"Migrating the deploy key, ticket OPS-812\"}", "Authorization", cli,
+					"X-Forwarded-For", client);
+			assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+		}
+		assertThat(forwarded.get()).isEqualTo(before + 3);
+		Response refused = this.api.postJson("/api/v1/credentials/cred0/reveal", "{}", "Authorization",
+				bearer("someone-else-" + UUID.randomUUID()), "X-Forwarded-For", client);
+		assertTooManyRequests(refused);
+		assertThat(refused.json().get("detail").asString()).contains("credential-reveal");
+		assertThat(forwarded.get()).as("a refused reveal never reaches the vault").isEqualTo(before + 3);
+		assertThat(this.api.get("/api/v1/credentials", "Authorization", cli, "X-Forwarded-For", client).status())
+			.as("the rest of the API is not braked")
+			.isEqualTo(200);
+		assertThat(this.api
+			.postJson("/api/v1/credentials/cred0/reveal", "{}", "Authorization", cli, "X-Forwarded-For", newClient())
+			.status()).as("another address").isEqualTo(200);
+	}
+
+	@Test
+	void credentialTestsHaveTheirOwnPerAddressBucket() {
+		String client = newClient();
+		for (int i = 0; i < CREDENTIAL_TEST_PER_IP; i++) {
+			String path = (i % 2 == 0) ? "/api/v1/credentials/test" : "/api/v1/credentials/cred1/test";
+			assertThat(this.api.postJson(path, "{\"value\":\"sk\"}", "X-Forwarded-For", client).status())
+				.isEqualTo(200);
+		}
+		Response refused = this.api.postJson("/api/v1/credentials/test", "{}", "Authorization",
+				bearer("tester-" + UUID.randomUUID()), "X-Forwarded-For", client);
+		assertTooManyRequests(refused);
+		assertThat(refused.json().get("detail").asString()).contains("credential-test");
 	}
 
 	@Test

@@ -59,6 +59,10 @@ final class RunningSuite {
 		env.putIfAbsent("CREWSHIP_RATE_LIMIT_AUTH_PER_IP", "10000");
 		env.putIfAbsent("CREWSHIP_RATE_LIMIT_PER_IP", "100000");
 		env.putIfAbsent("CREWSHIP_RATE_LIMIT_PER_IDENTITY", "100000");
+		// the credential test (60/min) and reveal (3/min) buckets are per address: every
+		// suite client is 127.0.0.1
+		env.putIfAbsent("CREWSHIP_RATE_LIMIT_CREDENTIAL_TEST_PER_IP", "10000");
+		env.putIfAbsent("CREWSHIP_RATE_LIMIT_CREDENTIAL_REVEAL_PER_IP", "10000");
 		Suite started = Suite.start(DevstackConfig.fromEnvironment(repository, env), new Log(System.out));
 		stop = () -> {
 			started.close();

@@ -1,7 +1,6 @@
 package crewship.systemtests;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.util.HexFormat;
 import java.util.UUID;
 
@@ -16,22 +15,22 @@ import crewship.systemtests.Client.Response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The gateway's fifth authenticator with the real vault behind it: an agent made over
- * REST becomes known to the vault through crew-service's events, its signing secret is
- * minted on the internal listener, and deliveries are judged at the edge. A delivery the
- * gateway lets through reaches webhook-service, which answers 202 once it is on Kafka; a
- * refused one never leaves the gateway (401/400).
+ * Agent webhook secrets end to end, through the public API only: an agent made over REST,
+ * its signing secret rotated through crew-service (which has the vault mint it over the
+ * internal listener and hands it back once), its {@code webhook_require_timestamp} set
+ * with a PATCH that crew-service pushes to the vault, and deliveries judged at the edge
+ * by the gateway's fifth authenticator asking the vault. A delivery the gateway lets
+ * through reaches webhook-service, which answers 202 once it is on Kafka; a refused one
+ * never leaves the gateway (401/400). Deleting the agent revokes its secret in the vault
+ * (crew-service's event).
  */
 class WebhookSignatureSystemTests {
 
 	static String gateway;
 
-	static String internalToken;
-
 	@BeforeAll
-	static void startSuite() throws Exception {
+	static void startSuite() {
 		gateway = RunningSuite.get().gatewayUrl();
-		internalToken = Files.readString(RunningSuite.DATA_DIR.resolve("secrets/internal-token")).trim();
 	}
 
 	static String hmac(String secret, String payload) throws Exception {
@@ -40,21 +39,22 @@ class WebhookSignatureSystemTests {
 		return HexFormat.of().formatHex(mac.doFinal(payload.getBytes(StandardCharsets.UTF_8)));
 	}
 
-	/** Mints (or rotates) the agent's secret once the vault has seen the agent. */
-	static String mint(String workspaceId, String agentId) throws InterruptedException {
-		long deadline = System.nanoTime() + 30_000_000_000L;
-		Response minted;
-		do {
-			minted = Client.post(
-					RunningSuite.get().gatewayInternalUrl() + "/api/v1/internal/webhook-secrets/agents/" + agentId,
-					"{\"workspace_id\":\"" + workspaceId + "\"}", "X-Internal-Token", internalToken);
-			if (minted.status() == 200) {
-				return minted.json().get("secret").asString();
-			}
-			Thread.sleep(250);
-		}
-		while (System.nanoTime() < deadline);
-		throw new AssertionError("the vault never accepted the agent: " + minted.status() + " " + minted.body());
+	/**
+	 * A browser's cookie-authenticated change (the gateway's CSRF check wants Origin).
+	 */
+	static String[] as(IdentitySystemTests.SignedIn user) {
+		return new String[] { "Cookie", user.cookieHeader(), "Origin", gateway };
+	}
+
+	/** Rotates the agent's secret through crew-service and returns it (shown once). */
+	static String rotate(IdentitySystemTests.SignedIn owner, String workspaceId, String agentId) {
+		Response rotated = Client.post(
+				gateway + "/api/v1/agents/" + agentId + "/webhook-secret/rotate?workspace_id=" + workspaceId, "",
+				as(owner));
+		assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+		assertThat(rotated.header("Cache-Control")).contains("no-store");
+		assertThat(rotated.json().get("rotated_at").asString()).isNotBlank();
+		return rotated.json().get("webhook_secret").asString();
 	}
 
 	@Test
@@ -67,16 +67,22 @@ class WebhookSignatureSystemTests {
 			.asString();
 		String suffix = UUID.randomUUID().toString().substring(0, 8);
 		Response crew = Client.post(gateway + "/api/v1/crews?workspace_id=" + workspaceId,
-				"{\"name\":\"Hooks\",\"slug\":\"hooks-" + suffix + "\"}", "Cookie", owner.cookieHeader(), "Origin",
-				gateway);
+				"{\"name\":\"Hooks\",\"slug\":\"hooks-" + suffix + "\"}", as(owner));
 		assertThat(crew.status()).as(crew.body()).isEqualTo(201);
 		String crewId = crew.json().get("id").asString();
 		Response agent = Client.post(gateway + "/api/v1/agents?workspace_id=" + workspaceId,
-				"{\"name\":\"Hook Agent\",\"slug\":\"hook-" + suffix + "\",\"crew_id\":\"" + crewId + "\"}", "Cookie",
-				owner.cookieHeader(), "Origin", gateway);
+				"{\"name\":\"Hook Agent\",\"slug\":\"hook-" + suffix + "\",\"crew_id\":\"" + crewId + "\"}", as(owner));
 		assertThat(agent.status()).as(agent.body()).isEqualTo(201);
 		String agentId = agent.json().get("id").asString();
-		String secret = mint(workspaceId, agentId);
+		String agentUrl = gateway + "/api/v1/agents/" + agentId + "?workspace_id=" + workspaceId;
+		assertThat(agent.json().get("webhook_secret_set").asBoolean()).isFalse();
+
+		String secret = rotate(owner, workspaceId, agentId);
+		assertThat(secret).startsWith("whsec_");
+		Response read = Client.get(agentUrl, "Cookie", owner.cookieHeader());
+		assertThat(read.json().get("webhook_secret_set").asBoolean()).isTrue();
+		assertThat(read.body()).as("never readable again").doesNotContain(secret);
+
 		String trigger = gateway + "/api/v1/webhooks/" + crewId + "/" + agentId + "/trigger";
 		String body = "{\"prompt\":\"build it\"}";
 		long now = System.currentTimeMillis() / 1000;
@@ -101,28 +107,77 @@ class WebhookSignatureSystemTests {
 		assertThat(plaintext.header("Deprecation")).isNotBlank();
 		assertThat(plaintext.header("Sunset")).isNotBlank();
 
-		String rotated = mint(workspaceId, agentId);
+		// a rotation through crew-service: the old secret is refused at once, the new
+		// one accepted
+		String rotated = rotate(owner, workspaceId, agentId);
 		assertThat(rotated).isNotEqualTo(secret);
 		assertThat(Client.post(trigger, body, "X-Signature", hmac(secret, body)).status()).as("old secret, at once")
 			.isEqualTo(401);
+		assertThat(Client.post(trigger, body, "X-Webhook-Secret", secret).status()).isEqualTo(401);
 		assertThat(Client.post(trigger, body, "X-Signature", hmac(rotated, body)).status()).isEqualTo(202);
 		assertThat(Client.post(trigger, body, "X-Signature", hmac(rotated, body)).status())
 			.as("a duplicate is acknowledged (and enqueued once: webhook-service's tests count the records)")
 			.isEqualTo(202);
 
-		// the agent's webhook_require_timestamp, as crew-service will push it to the
-		// vault
-		Response policy = Client.send("PUT", RunningSuite.get().gatewayInternalUrl()
-				+ "/api/v1/internal/webhook-secrets/agents/" + agentId + "/policy", "{\"require_timestamp\":true}",
-				"X-Internal-Token", internalToken);
-		assertThat(policy.status()).as(policy.body()).isEqualTo(200);
+		// webhook_require_timestamp through the public API: crew-service pushes it to the
+		// vault before the PATCH succeeds
+		Response required = Client.send("PATCH", agentUrl, "{\"webhook_require_timestamp\":true}", as(owner));
+		assertThat(required.status()).as(required.body()).isEqualTo(200);
+		assertThat(required.json().get("webhook_require_timestamp").asBoolean()).isTrue();
 		assertThat(Client.post(trigger, body, "X-Signature", hmac(rotated, body)).status())
 			.as("timestamp required: an untimestamped signature is 400")
+			.isEqualTo(400);
+		assertThat(Client.post(trigger, body, "X-Webhook-Secret", rotated).status())
+			.as("and so is the deprecated plaintext secret")
 			.isEqualTo(400);
 		long later = System.currentTimeMillis() / 1000;
 		assertThat(Client
 			.post(trigger, body, "X-Timestamp", Long.toString(later), "X-Signature", hmac(rotated, later + "." + body))
 			.status()).isEqualTo(202);
+		Response relaxed = Client.send("PATCH", agentUrl, "{\"webhook_require_timestamp\":false}", as(owner));
+		assertThat(relaxed.status()).as(relaxed.body()).isEqualTo(200);
+		assertThat(Client.post(trigger, body + " ", "X-Signature", hmac(rotated, body + " ")).status())
+			.as("body-only signatures pass again")
+			.isEqualTo(202);
+
+		// a deleted agent's secret stops validating once the vault has its event
+		assertThat(Client.send("DELETE", agentUrl, null, as(owner)).status()).isEqualTo(200);
+		long deadline = System.nanoTime() + 30_000_000_000L;
+		int status;
+		do {
+			String fresh = "{\"prompt\":\"" + UUID.randomUUID() + "\"}";
+			status = Client.post(trigger, fresh, "X-Signature", hmac(rotated, fresh)).status();
+			if (status == 401) {
+				break;
+			}
+			Thread.sleep(250);
+		}
+		while (System.nanoTime() < deadline);
+		assertThat(status).as("the deleted agent's secret is revoked").isEqualTo(401);
+	}
+
+	@Test
+	void onlyTheAgentsEditorsRotateAndTheSecretBelongsToItsWorkspace() {
+		IdentitySystemTests.SignedIn owner = IdentitySystemTests.signUpAndIn();
+		String workspaceId = Client.get(gateway + "/api/v1/workspaces", "Cookie", owner.cookieHeader())
+			.json()
+			.get(0)
+			.get("id")
+			.asString();
+		Response agent = Client.post(gateway + "/api/v1/agents?workspace_id=" + workspaceId,
+				"{\"name\":\"Hook Agent\",\"slug\":\"hook-" + UUID.randomUUID().toString().substring(0, 8) + "\"}",
+				as(owner));
+		assertThat(agent.status()).as(agent.body()).isEqualTo(201);
+		String agentId = agent.json().get("id").asString();
+		IdentitySystemTests.SignedIn stranger = IdentitySystemTests.signUpAndIn();
+		Response foreign = Client.post(
+				gateway + "/api/v1/agents/" + agentId + "/webhook-secret/rotate?workspace_id=" + workspaceId, "",
+				as(stranger));
+		assertThat(foreign.status()).as("another workspace's agent is not there: " + foreign.body()).isEqualTo(404);
+		assertThat(foreign.header("Content-Type")).startsWith("application/problem+json");
+		assertThat(Client
+			.post(gateway + "/api/v1/agents/" + agentId + "/webhook-secret/rotate?workspace_id=" + workspaceId, "")
+			.status()).as("anonymous").isEqualTo(401);
 	}
 
 }

@@ -16,6 +16,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 
 import crewship.platform.events.EventEnvelope;
 import crewship.platform.events.ProcessedEvents;
+import crewship.vault.webhooks.WebhookSecrets;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -23,7 +24,8 @@ import tools.jackson.databind.json.JsonMapper;
  * The crews and agents the vault knows, from crew-service's events (the shapes its
  * EventContractTests pin). Each row keeps the time of the event that wrote it, so a late
  * redelivery never undoes a newer state; a deletion also drops what was bound to the
- * agent or crew.
+ * agent or crew, and a deleted or expired agent's webhook signing secret is revoked (its
+ * deliveries stop validating; a rehired ghost gets a new one by rotation).
  */
 @Component
 public class AgentDirectory {
@@ -40,11 +42,15 @@ public class AgentDirectory {
 
 	private final TransactionTemplate transactions;
 
-	AgentDirectory(JdbcTemplate jdbc, JsonMapper json, ProcessedEvents processed, TransactionTemplate transactions) {
+	private final WebhookSecrets webhookSecrets;
+
+	AgentDirectory(JdbcTemplate jdbc, JsonMapper json, ProcessedEvents processed, TransactionTemplate transactions,
+			WebhookSecrets webhookSecrets) {
 		this.jdbc = jdbc;
 		this.json = json;
 		this.processed = processed;
 		this.transactions = transactions;
+		this.webhookSecrets = webhookSecrets;
 	}
 
 	/** An agent as the vault knows it. */
@@ -115,6 +121,9 @@ public class AgentDirectory {
 						id, event.workspaceId(), text(data, "crew_id"), time);
 				this.jdbc.update("delete from credential_bindings where scope = 'AGENT' and agent_id = ?", id);
 				this.jdbc.update("delete from agent_credentials where agent_id = ?", id);
+				// a deleted agent never comes back; a ghost may be rehired and rotated
+				// before this event arrives, and keeps that newer secret
+				this.webhookSecrets.revokeAgent(id, "agent.expired".equals(event.type()) ? event.time() : null);
 			}
 			default -> log.trace("Ignoring {}", event.type());
 		}

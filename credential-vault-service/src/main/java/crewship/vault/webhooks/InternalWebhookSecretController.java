@@ -41,10 +41,19 @@ class InternalWebhookSecretController {
 		this.secrets = secrets;
 	}
 
-	record MintRequest(@NotBlank String workspaceId, String actor, String signingSecret) {
+	/**
+	 * @param requireTimestamp the agent's {@code webhook_require_timestamp}, set with the
+	 * secret so a mint also repairs a policy that drifted; null keeps the stored one
+	 */
+	record MintRequest(@NotBlank String workspaceId, String actor, String signingSecret, Boolean requireTimestamp) {
 	}
 
-	record TimestampPolicy(@NotNull Boolean requireTimestamp) {
+	/**
+	 * @param workspaceId the target's workspace: with it, a target without a secret yet
+	 * gets its policy stored for the secret to come; without it, only a known target's
+	 * policy is changed (404 otherwise)
+	 */
+	record TimestampPolicy(@NotNull Boolean requireTimestamp, String workspaceId) {
 	}
 
 	@PostMapping("/api/v1/internal/webhook-secrets/{kind}/{targetId}")
@@ -53,7 +62,8 @@ class InternalWebhookSecretController {
 		InternalCallers.require(caller);
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.noStore())
-			.body(this.secrets.mint(kind(kind), targetId, body.workspaceId(), body.actor(), body.signingSecret()));
+			.body(this.secrets.mint(kind(kind), targetId, body.workspaceId(), body.actor(), body.signingSecret(),
+					body.requireTimestamp()));
 	}
 
 	@GetMapping("/api/v1/internal/webhook-secrets/{kind}/{targetId}")
@@ -66,7 +76,7 @@ class InternalWebhookSecretController {
 	Map<String, Object> policy(@PathVariable String kind, @PathVariable String targetId,
 			@Valid @RequestBody TimestampPolicy body, IdentityAssertion caller) {
 		InternalCallers.require(caller);
-		this.secrets.requireTimestamp(kind(kind), targetId, body.requireTimestamp());
+		this.secrets.requireTimestamp(kind(kind), targetId, body.workspaceId(), body.requireTimestamp());
 		return Map.of("target_id", targetId, "require_timestamp", body.requireTimestamp());
 	}
 

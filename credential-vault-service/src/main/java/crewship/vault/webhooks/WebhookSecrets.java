@@ -25,7 +25,7 @@ import crewship.vault.crypto.SealedSecrets.Owner;
  * the moment the rotation commits.
  */
 @Service
-class WebhookSecrets {
+public class WebhookSecrets {
 
 	enum Kind {
 
@@ -59,37 +59,77 @@ class WebhookSecrets {
 	 * returns it: the only time it leaves the vault.
 	 */
 	@Transactional
-	Minted mint(Kind kind, String targetId, String workspaceId, String actor, String given) {
+	Minted mint(Kind kind, String targetId, String workspaceId, String actor, String given, Boolean requireTimestamp) {
 		if (given != null && given.length() < 16) {
 			throw ProblemException.badRequest("A signing secret is at least 16 characters");
 		}
 		String secret = (given != null) ? given : "whsec_" + Secrets.randomHex(32);
 		Instant now = Timestamps.now();
 		Owner owner = new Owner(kind.ownerType, targetId);
-		List<String> holder = this.jdbc.queryForList(
-				"select workspace_id from webhook_signing_secrets where owner_type = ? and owner_id = ?", String.class,
-				kind.ownerType, targetId);
-		if (!holder.isEmpty() && !holder.get(0).equals(workspaceId)) {
-			throw ProblemException.notFound("No such webhook target in this workspace");
-		}
+		requireHeldBy(kind, targetId, workspaceId);
 		this.jdbc.update("""
-				insert into webhook_signing_secrets (owner_type, owner_id, workspace_id, rotated_at) values (?, ?, ?, ?)
-				on conflict (owner_type, owner_id) do update set rotated_at = excluded.rotated_at
-				""", kind.ownerType, targetId, workspaceId, Timestamp.from(now));
+				insert into webhook_signing_secrets (owner_type, owner_id, workspace_id, require_timestamp, rotated_at)
+				values (?, ?, ?, coalesce(?, false), ?)
+				on conflict (owner_type, owner_id) do update set rotated_at = excluded.rotated_at,
+				       require_timestamp = coalesce(?, webhook_signing_secrets.require_timestamp)
+				""", kind.ownerType, targetId, workspaceId, requireTimestamp, Timestamp.from(now), requireTimestamp);
 		this.secrets.put(owner, secret);
 		this.audit.record(new AuditRecord(workspaceId, actor, "webhook_secret.rotated", kind.ownerType, targetId,
 				Map.of("generated", given == null), null, null));
 		return new Minted(targetId, secret, now);
 	}
 
+	/**
+	 * Sets the target's timestamp policy; with a workspace, also for a target that has no
+	 * secret yet (the policy waits for it).
+	 */
 	@Transactional
-	void requireTimestamp(Kind kind, String targetId, boolean required) {
-		int updated = this.jdbc.update(
-				"update webhook_signing_secrets set require_timestamp = ? where owner_type = ? and owner_id = ?",
-				required, kind.ownerType, targetId);
-		if (updated == 0) {
-			throw ProblemException.notFound("No signing secret for this target");
+	void requireTimestamp(Kind kind, String targetId, String workspaceId, boolean required) {
+		if (workspaceId == null) {
+			int updated = this.jdbc.update(
+					"update webhook_signing_secrets set require_timestamp = ? where owner_type = ? and owner_id = ?",
+					required, kind.ownerType, targetId);
+			if (updated == 0) {
+				throw ProblemException.notFound("No signing secret for this target");
+			}
+			return;
 		}
+		requireHeldBy(kind, targetId, workspaceId);
+		this.jdbc.update(
+				"""
+						insert into webhook_signing_secrets (owner_type, owner_id, workspace_id, require_timestamp) values (?, ?, ?, ?)
+						on conflict (owner_type, owner_id) do update set require_timestamp = excluded.require_timestamp
+						""",
+				kind.ownerType, targetId, workspaceId, required);
+	}
+
+	/** A target of another workspace is not there for this caller. */
+	private void requireHeldBy(Kind kind, String targetId, String workspaceId) {
+		List<String> holder = this.jdbc.queryForList(
+				"select workspace_id from webhook_signing_secrets where owner_type = ? and owner_id = ? for update",
+				String.class, kind.ownerType, targetId);
+		if (!holder.isEmpty() && !holder.get(0).equals(workspaceId)) {
+			throw ProblemException.notFound("No such webhook target in this workspace");
+		}
+	}
+
+	/**
+	 * Revokes a deleted or expired agent's secret and policy: its deliveries stop
+	 * validating once this commits. Idempotent.
+	 * @param mintedBefore when given, a secret minted after it stays: the event is older
+	 * than a rotation (a ghost rehired and rotated before this event was consumed)
+	 */
+	@Transactional
+	public void revokeAgent(String agentId, Instant mintedBefore) {
+		if (mintedBefore != null) {
+			List<Timestamp> rotated = this.jdbc.queryForList(
+					"select rotated_at from webhook_signing_secrets where owner_type = ? and owner_id = ? for update",
+					Timestamp.class, Kind.AGENT.ownerType, agentId);
+			if (!rotated.isEmpty() && rotated.get(0) != null && rotated.get(0).toInstant().isAfter(mintedBefore)) {
+				return;
+			}
+		}
+		delete(Kind.AGENT, agentId);
 	}
 
 	@Transactional

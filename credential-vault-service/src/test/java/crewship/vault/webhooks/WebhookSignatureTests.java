@@ -3,14 +3,22 @@ package crewship.vault.webhooks;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
+import org.springframework.beans.factory.annotation.Autowired;
+
+import crewship.platform.events.EventEnvelope;
 import crewship.platform.ids.Cuid;
 import crewship.platform.testing.TestHttp;
 import crewship.platform.testing.TestHttp.Response;
 import crewship.vault.VaultTestSupport;
+import crewship.vault.agents.AgentDirectory;
 import crewship.vault.webhooks.SignatureVerifier.Presented;
+import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -23,6 +31,12 @@ class WebhookSignatureTests extends VaultTestSupport {
 	static final String BODY = "{\"event\":\"push\",\"ref\":\"main\"}";
 
 	String agentId = Cuid.next();
+
+	@Autowired
+	AgentDirectory directory;
+
+	@Autowired
+	JsonMapper json;
 
 	String mint() {
 		Response minted = internal().postJson("/api/v1/internal/webhook-secrets/agents/" + this.agentId,
@@ -106,6 +120,69 @@ class WebhookSignatureTests extends VaultTestSupport {
 		assertThat(this.jdbc.queryForObject("select count(*) from sealed_secrets where owner_id = ?", Integer.class,
 				this.agentId))
 			.isEqualTo(1);
+	}
+
+	Response policy(String body) {
+		return internal().send("PUT", "/api/v1/internal/webhook-secrets/agents/" + this.agentId + "/policy",
+				"application/json", body);
+	}
+
+	@Test
+	void crewServiceCanSetThePolicyBeforeTheFirstSecretAndAMintCarriesIt() {
+		assertThat(policy("{\"require_timestamp\":true}").status()).as("no workspace: only a known target")
+			.isEqualTo(404);
+		Response early = policy("{\"require_timestamp\":true,\"workspace_id\":\"" + this.workspaceId + "\"}");
+		assertThat(early.status()).as(early.body()).isEqualTo(200);
+		assertThat(internal().get("/api/v1/internal/webhook-secrets/agents/" + this.agentId)
+			.json()
+			.get("webhook_secret_set")
+			.asBoolean()).as("a policy is no secret").isFalse();
+		assertVerdict(verify("X-Webhook-Secret", "whsec_anything-at-all"), false, 400);
+		String secret = mint();
+		assertVerdict(verify("X-Signature", sign(secret, null, BODY)), false, 400);
+		String now = Long.toString(Instant.now().getEpochSecond());
+		assertVerdict(verify("X-Signature", sign(secret, now, BODY), "X-Timestamp", now), true, 200);
+		// a mint that names the policy sets it too (crew-service's rotate repairs drift)
+		Response minted = internal().postJson("/api/v1/internal/webhook-secrets/agents/" + this.agentId,
+				"{\"workspace_id\":\"" + this.workspaceId + "\",\"require_timestamp\":false}");
+		assertThat(minted.status()).isEqualTo(200);
+		assertVerdict(verify("X-Signature", sign(minted.json().get("secret").asString(), null, BODY)), true, 200);
+		assertThat(policy("{\"require_timestamp\":true,\"workspace_id\":\"" + Cuid.next() + "\"}").status())
+			.as("another workspace's agent")
+			.isEqualTo(404);
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "agent.deleted", "agent.expired" })
+	void aDeletedOrExpiredAgentsSecretStopsValidating(String type) {
+		String secret = mint();
+		assertThat(policy("{\"require_timestamp\":false}").status()).isEqualTo(200);
+		assertVerdict(verify("X-Signature", sign(secret, null, BODY)), true, 200);
+		EventEnvelope gone = new EventEnvelope(Cuid.next(), type, this.workspaceId, this.agentId, this.owner,
+				Instant.now(), this.json.valueToTree(Map.of("id", this.agentId, "crew_id", Cuid.next())));
+		this.directory.apply(gone);
+		this.directory.apply(gone); // a redelivery is harmless
+		assertVerdict(verify("X-Signature", sign(secret, null, BODY)), false, 401);
+		assertVerdict(verify("X-Webhook-Secret", secret), false, 401);
+		assertThat(internal().get("/api/v1/internal/webhook-secrets/agents/" + this.agentId)
+			.json()
+			.get("webhook_secret_set")
+			.asBoolean()).isFalse();
+		assertThat(this.jdbc.queryForObject("select count(*) from sealed_secrets where owner_id = ?", Integer.class,
+				this.agentId))
+			.isZero();
+	}
+
+	@Test
+	void anExpiryOlderThanTheSecretLeavesIt() {
+		String secret = mint(); // a ghost rehired and rotated before its expiry was
+								// consumed
+		this.directory.apply(new EventEnvelope(Cuid.next(), "agent.expired", this.workspaceId, this.agentId, null,
+				Instant.now().minusSeconds(60), this.json.valueToTree(Map.of("id", this.agentId))));
+		assertVerdict(verify("X-Signature", sign(secret, null, BODY)), true, 200);
+		this.directory.apply(new EventEnvelope(Cuid.next(), "agent.deleted", this.workspaceId, this.agentId, this.owner,
+				Instant.now().minusSeconds(60), this.json.valueToTree(Map.of("id", this.agentId))));
+		assertVerdict(verify("X-Signature", sign(secret, null, BODY)), false, 401);
 	}
 
 	@Test

@@ -98,6 +98,10 @@ class Agent extends SoftDeletableEntity {
 	@Column(name = "webhook_require_timestamp")
 	boolean webhookRequireTimestamp;
 
+	/** When the vault last minted the agent's webhook secret; null: it has none. */
+	@Column(name = "webhook_secret_rotated_at")
+	Instant webhookSecretRotatedAt;
+
 	@Column(name = "created_by_user_id")
 	String createdByUserId;
 

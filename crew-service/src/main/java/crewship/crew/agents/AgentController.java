@@ -6,6 +6,7 @@ import java.util.Map;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Valid;
 
+import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -32,9 +33,9 @@ import crewship.platform.web.PageParams;
 import crewship.platform.web.ProblemException;
 
 /**
- * {@code /api/v1/agents/**}. {@code POST /api/v1/agents/{id}/webhook-secret/rotate} is
- * deliberately absent: the secret belongs to credential-vault-service (the vault issue),
- * and crew-service stores none.
+ * {@code /api/v1/agents/**}. The webhook secret's rotation is answered here (the agent's
+ * edit gate is crew-service's) while the secret itself is minted and kept by
+ * credential-vault-service.
  */
 @RestController
 class AgentController {
@@ -83,6 +84,15 @@ class AgentController {
 	Map<String, Object> delete(@PathVariable String agentId, IdentityAssertion caller, HttpServletRequest request) {
 		this.agents.delete(this.scopes.require(caller, request, Action.READ), agentId);
 		return Map.of("success", true);
+	}
+
+	/** The new secret, exactly once: never cached, never readable again. */
+	@PostMapping("/api/v1/agents/{agentId}/webhook-secret/rotate")
+	ResponseEntity<AgentService.RotatedSecret> rotateWebhookSecret(@PathVariable String agentId,
+			IdentityAssertion caller, HttpServletRequest request) {
+		return ResponseEntity.ok()
+			.cacheControl(CacheControl.noStore())
+			.body(this.agents.rotateWebhookSecret(this.scopes.require(caller, request, Action.READ), agentId));
 	}
 
 	/**

@@ -57,7 +57,10 @@ public class AgentExpiry {
 					""", (rs, n) -> new Due(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)), BATCH);
 			Instant now = Timestamps.now();
 			for (Due agent : due) {
-				this.jdbc.update("update agent set expired_at = ?, updated_at = ?, version = version + 1 where id = ?",
+				// the vault revokes a ghost's webhook secret on agent.expired; a rehire
+				// mints a new one by rotation
+				this.jdbc.update(
+						"update agent set expired_at = ?, updated_at = ?, webhook_secret_rotated_at = null, version = version + 1 where id = ?",
 						Timestamp.from(now), Timestamp.from(now), agent.id());
 				Map<String, Object> data = new LinkedHashMap<>();
 				data.put("id", agent.id());

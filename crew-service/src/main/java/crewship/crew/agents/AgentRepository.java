@@ -3,7 +3,10 @@ package crewship.crew.agents;
 import java.util.List;
 import java.util.Optional;
 
+import jakarta.persistence.LockModeType;
+
 import org.springframework.data.jpa.repository.JpaRepository;
+import org.springframework.data.jpa.repository.Lock;
 import org.springframework.data.jpa.repository.Modifying;
 import org.springframework.data.jpa.repository.Query;
 
@@ -15,6 +18,15 @@ interface AgentRepository extends JpaRepository<Agent, String> {
 
 	@Query("select a from Agent a where a.id = ?1 and a.workspaceId = ?2 and a.deletedAt is null")
 	Optional<Agent> findLive(String id, String workspaceId);
+
+	/**
+	 * The live agent, its row locked until the transaction ends: changes that also change
+	 * the vault run one at a time per agent, in the order they commit, and a concurrent
+	 * delete waits (or is seen).
+	 */
+	@Lock(LockModeType.PESSIMISTIC_WRITE)
+	@Query("select a from Agent a where a.id = ?1 and a.workspaceId = ?2 and a.deletedAt is null")
+	Optional<Agent> findLiveForUpdate(String id, String workspaceId);
 
 	@Query("select count(a) > 0 from Agent a where a.slug = ?1 and a.workspaceId = ?2 and a.deletedAt is null")
 	boolean slugTaken(String slug, String workspaceId);

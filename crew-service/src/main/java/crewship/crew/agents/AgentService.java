@@ -7,8 +7,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import crewship.crew.agents.AgentRequests.CreateAgent;
 import crewship.crew.agents.AgentRequests.UpdateAgent;
@@ -23,11 +28,16 @@ import crewship.platform.membership.WorkspaceRole.Action;
 import crewship.platform.web.PageParams;
 import crewship.platform.web.ProblemException;
 
-/** Agents: CRUD, the per-agent edit gate, persona layers and the status aggregate. */
+/**
+ * Agents: CRUD, the per-agent edit gate, persona layers, webhook secrets (kept by the
+ * vault) and the status aggregate.
+ */
 @Service
 public class AgentService {
 
 	static final int HISTORY_DEFAULT = 20;
+
+	private static final Logger log = LoggerFactory.getLogger(AgentService.class);
 
 	private final AgentRepository agents;
 
@@ -37,11 +47,15 @@ public class AgentService {
 
 	private final PersonaStore personas;
 
-	AgentService(AgentRepository agents, CrewService crews, Changes changes, PersonaStore personas) {
+	private final WebhookSecretVault vault;
+
+	AgentService(AgentRepository agents, CrewService crews, Changes changes, PersonaStore personas,
+			WebhookSecretVault vault) {
 		this.agents = agents;
 		this.crews = crews;
 		this.changes = changes;
 		this.personas = personas;
+		this.vault = vault;
 	}
 
 	/**
@@ -88,10 +102,20 @@ public class AgentService {
 		return view(agent);
 	}
 
+	/**
+	 * A PATCH with {@code webhook_require_timestamp} succeeds only once the vault, which
+	 * judges the deliveries, took the value: the agent row is locked, every local check
+	 * and write is done, and the vault is asked last, so its refusal (503) rolls back the
+	 * whole PATCH. Should the commit itself fail after that, the vault is put back to the
+	 * previous value. The value is pushed even when unchanged, which repairs a vault that
+	 * drifted.
+	 */
 	@Transactional
 	AgentView update(Scope scope, String agentId, UpdateAgent request) {
-		Agent agent = find(scope, agentId);
+		boolean policy = request.webhookRequireTimestamp() != null;
+		Agent agent = policy ? findForUpdate(scope, agentId) : find(scope, agentId);
 		requireEdit(scope, agent);
+		boolean previousPolicy = agent.webhookRequireTimestamp;
 		if (request.slug() != null && !request.slug().equals(agent.slug)
 				&& this.agents.slugTaken(request.slug(), scope.workspaceId())) {
 			throw ProblemException.conflict("Agent slug '" + request.slug() + "' is already taken in this workspace");
@@ -102,7 +126,68 @@ public class AgentService {
 		this.agents.saveAndFlush(agent);
 		this.changes.record("agent.updated", scope.workspaceId(), "agent", agent.id, scope.userId(),
 				Map.of("id", agent.id));
-		return view(agent);
+		AgentView view = view(agent);
+		if (policy) {
+			pushPolicy(scope.workspaceId(), agent.id, agent.webhookRequireTimestamp, previousPolicy);
+		}
+		return view;
+	}
+
+	private void pushPolicy(String workspaceId, String agentId, boolean required, boolean previous) {
+		this.vault.requireTimestamp(workspaceId, agentId, required);
+		if (required == previous) {
+			return;
+		}
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCompletion(int status) {
+				if (status == STATUS_COMMITTED) {
+					return;
+				}
+				try {
+					AgentService.this.vault.requireTimestamp(workspaceId, agentId, previous);
+				}
+				catch (RuntimeException ex) {
+					// the next PATCH or rotation of this agent pushes its value again
+					log.error("Agent {}: the update rolled back after the vault took webhook_require_timestamp={}, "
+							+ "and putting it back failed", agentId, required, ex);
+				}
+			}
+		});
+	}
+
+	/** The new secret, shown once. */
+	record RotatedSecret(String webhookSecret, Instant rotatedAt) {
+	}
+
+	/**
+	 * Has the vault mint a new webhook signing secret for the agent (the previous one
+	 * stops validating at once) and returns it, the only time it is shown. The agent row
+	 * stays locked meanwhile, so a concurrent delete either comes first (404 here) or
+	 * waits, and its event then revokes this secret in the vault. Should the commit fail
+	 * after the vault minted, the caller gets an error and no secret: rotating again is
+	 * the remedy, as it is for a lost secret.
+	 */
+	@Transactional
+	RotatedSecret rotateWebhookSecret(Scope scope, String agentId) {
+		Agent agent = findForUpdate(scope, agentId);
+		requireEdit(scope, agent);
+		if (agent.expiredAt != null) {
+			throw ProblemException.conflict("The agent is a ghost (its TTL elapsed): rehire it first");
+		}
+		agent.touch();
+		this.changes.record("agent.updated", scope.workspaceId(), "agent", agent.id, scope.userId(),
+				Map.of("id", agent.id, "change", "webhook_secret_rotated"));
+		WebhookSecretVault.Minted minted = this.vault.rotate(scope.workspaceId(), agent.id, scope.userId(),
+				agent.webhookRequireTimestamp);
+		agent.webhookSecretRotatedAt = minted.rotatedAt();
+		this.agents.saveAndFlush(agent);
+		return new RotatedSecret(minted.secret(), minted.rotatedAt());
+	}
+
+	private Agent findForUpdate(Scope scope, String agentId) {
+		return this.agents.findLiveForUpdate(agentId, scope.workspaceId())
+			.orElseThrow(() -> ProblemException.notFound("Agent not found"));
 	}
 
 	@Transactional

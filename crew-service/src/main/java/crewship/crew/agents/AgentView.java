@@ -8,9 +8,9 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import crewship.crew.crews.Crew;
 
 /**
- * The agent object of the page. {@code webhook_secret_set} is false until
- * credential-vault-service mints agent webhook secrets (the vault issue): crew-service
- * never stores one.
+ * The agent object of the page. {@code webhook_secret_set} says whether the vault holds a
+ * signing secret for the agent (minted by a rotation); the secret itself never leaves the
+ * vault except in the rotation's answer.
  */
 record AgentView(String id, String crewId, String workspaceId, String name, String slug, String description,
 		String roleTitle, String agentRole, String leadMode, String status, String cliAdapter, String llmProvider,
@@ -40,10 +40,10 @@ record AgentView(String id, String crewId, String workspaceId, String name, Stri
 				agent.roleTitle, agent.agentRole, agent.leadMode, agent.status, agent.cliAdapter, agent.llmProvider,
 				agent.llmModel, agent.systemPrompt, agent.avatarSeed, agent.avatarStyle, null, agent.timeoutSeconds,
 				agent.toolProfile, agent.memoryEnabled, agent.suggestedPrompts, null, agent.cliTools,
-				agent.scheduleCron, agent.schedulePrompt, agent.scheduleEnabled, null, null, agent.mcpConfigJson, false,
-				agent.webhookRequireTimestamp, agent.createdAt, agent.updatedAt, CrewInfo.of(crew),
-				new Counts(skills, 0, 0), agent.createdByUserId, agent.ephemeral, agent.expiresAt, agent.expiredAt,
-				agent.parentLeadId, agent.hireReason);
+				agent.scheduleCron, agent.schedulePrompt, agent.scheduleEnabled, null, null, agent.mcpConfigJson,
+				agent.webhookSecretRotatedAt != null, agent.webhookRequireTimestamp, agent.createdAt, agent.updatedAt,
+				CrewInfo.of(crew), new Counts(skills, 0, 0), agent.createdByUserId, agent.ephemeral, agent.expiresAt,
+				agent.expiredAt, agent.parentLeadId, agent.hireReason);
 	}
 
 }

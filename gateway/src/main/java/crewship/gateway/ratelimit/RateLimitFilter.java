@@ -33,6 +33,9 @@ import crewship.platform.web.reactive.ReactiveProblems;
  * <li>the sign-in paths ({@code POST /api/auth/callback/credentials},
  * {@code /api/v1/auth/**}) per client address, whoever calls: brute force from one
  * address is slowed here, before auth-service's per-account lockout;</li>
+ * <li>the credential test routes (60/min) and the reveal route (3/min) per client
+ * address, as credentials.mdx says: their own buckets, on top of the general one, and no
+ * caller is exempt (a CLI token counts like a session);</li>
  * <li>everything else per user when authenticated (by any of their credentials), per
  * client address when anonymous.</li>
  * </ul>
@@ -46,7 +49,8 @@ import crewship.platform.web.reactive.ReactiveProblems;
  * an outage of the suite. The sign-in limit instead falls back to this replica's own
  * buckets: refusing all sign-ins would lock everyone out, allowing all would lift the
  * brute-force brake, and a per-replica count keeps the brake (at most replicas × the
- * limit) while people can still sign in. Both count
+ * limit) while people can still sign in. The credential buckets do the same, for the same
+ * reason: they brake probing and exfiltration of secrets. Both count
  * {@code crewship.gateway.ratelimit.store.failures} and log.
  */
 public class RateLimitFilter implements WebFilter, Ordered {
@@ -65,15 +69,13 @@ public class RateLimitFilter implements WebFilter, Ordered {
 
 	private final MeterRegistry meters;
 
-	private final List<PathPattern> authPaths;
+	private final List<RouteLimit> routeLimits;
 
 	private final List<PathPattern> exemptPaths;
 
 	private final Limit perIdentity;
 
 	private final Limit perIp;
-
-	private final Limit authPerIp;
 
 	private final AtomicLong lastFailureLogged = new AtomicLong();
 
@@ -89,11 +91,18 @@ public class RateLimitFilter implements WebFilter, Ordered {
 		this.local = local;
 		this.clients = clients;
 		this.meters = meters;
-		this.authPaths = parse(properties.authPaths());
 		this.exemptPaths = parse(properties.exemptPaths());
 		this.perIdentity = new Limit("identity", properties.perIdentity(), properties.period(), false);
 		this.perIp = new Limit("ip", properties.perIp(), properties.period(), false);
-		this.authPerIp = new Limit("auth", properties.authPerIp(), properties.period(), true);
+		this.routeLimits = List.of(
+				new RouteLimit(new Limit("auth", properties.authPerIp(), properties.period(), true),
+						parse(properties.authPaths())),
+				new RouteLimit(
+						new Limit("credential-test", properties.credentialTestPerIp(), properties.period(), true),
+						parse(properties.credentialTestPaths())),
+				new RouteLimit(
+						new Limit("credential-reveal", properties.credentialRevealPerIp(), properties.period(), true),
+						parse(properties.credentialRevealPaths())));
 	}
 
 	@Override
@@ -112,8 +121,13 @@ public class RateLimitFilter implements WebFilter, Ordered {
 		String client = this.clients.of(exchange.getRequest());
 		Mono<Verdict> general = identity.isAuthenticated() ? take(this.perIdentity, "user:" + identity.subject())
 				: take(this.perIp, "ip:" + client);
-		Mono<Verdict> verdict = matches(this.authPaths, path) ? take(this.authPerIp, "auth:" + client)
-			.flatMap(auth -> auth.allowed() ? general.map(auth::tighter) : Mono.just(auth)) : general;
+		RouteLimit route = this.routeLimits.stream()
+			.filter(candidate -> matches(candidate.paths(), path))
+			.findFirst()
+			.orElse(null);
+		// the route's own bucket first: a refused request does not use up the general one
+		Mono<Verdict> verdict = (route != null) ? take(route.limit(), route.limit().name() + ":" + client)
+			.flatMap(own -> own.allowed() ? general.map(own::tighter) : Mono.just(own)) : general;
 		return verdict.flatMap(decided -> {
 			decided.describe(exchange.getResponse().getHeaders());
 			if (decided.allowed()) {
@@ -157,6 +171,10 @@ public class RateLimitFilter implements WebFilter, Ordered {
 
 	private static boolean matches(List<PathPattern> patterns, PathContainer path) {
 		return patterns.stream().anyMatch(pattern -> pattern.matches(path));
+	}
+
+	/** A per-address limit of its own on some paths, whoever calls. */
+	record RouteLimit(Limit limit, List<PathPattern> paths) {
 	}
 
 	/**

@@ -26,6 +26,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param authPerIp requests per period of a client address on the sign-in paths, the
  * seed's "10 req/min/IP" ({@code CREWSHIP_RATE_LIMIT_AUTH_PER_IP})
  * @param authPaths path patterns of the sign-in limit
+ * @param credentialTestPerIp requests per period of a client address on the credential
+ * test routes, credentials.mdx's "60 requests/minute per IP"
+ * ({@code CREWSHIP_RATE_LIMIT_CREDENTIAL_TEST_PER_IP})
+ * @param credentialTestPaths path patterns of the credential-test limit
+ * @param credentialRevealPerIp requests per period of a client address on the reveal
+ * route, credentials.mdx's dedicated {@code http.cred_reveal_per_min} bucket (default 3)
+ * ({@code CREWSHIP_RATE_LIMIT_CREDENTIAL_REVEAL_PER_IP})
+ * @param credentialRevealPaths path patterns of the reveal limit
  * @param exemptPaths path patterns never limited (probes and health)
  */
 @ConfigurationProperties("crewship.gateway.rate-limit")
@@ -34,10 +42,16 @@ public record RateLimitProperties(@DefaultValue("true") boolean enabled, String 
 		@DefaultValue("1m") Duration period, @DefaultValue("600") long perIdentity, @DefaultValue("300") long perIp,
 		@DefaultValue("10") long authPerIp, @DefaultValue( {
 				"/api/auth/callback/credentials", "/api/v1/auth/**" }) List<String> authPaths,
+		@DefaultValue("60") long credentialTestPerIp,
+		@DefaultValue({ "/api/v1/credentials/test", "/api/v1/credentials/*/test" }) List<String> credentialTestPaths,
+		@DefaultValue("3") long credentialRevealPerIp,
+		@DefaultValue("/api/v1/credentials/*/reveal") List<String> credentialRevealPaths,
 		@DefaultValue({ "/api/health", "/livez", "/readyz" }) List<String> exemptPaths){
 
 	public RateLimitProperties {
 		authPaths = List.copyOf(authPaths);
+		credentialTestPaths = List.copyOf(credentialTestPaths);
+		credentialRevealPaths = List.copyOf(credentialRevealPaths);
 		exemptPaths = List.copyOf(exemptPaths);
 	}
 

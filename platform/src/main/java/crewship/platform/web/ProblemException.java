@@ -45,6 +45,16 @@ public class ProblemException extends ErrorResponseException {
 		return problem;
 	}
 
+	/**
+	 * 503 with {@code Retry-After}: a service this request needs cannot answer now, and
+	 * nothing was changed.
+	 */
+	public static ProblemException unavailable(String detail, java.time.Duration retryAfter) {
+		ProblemException problem = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE, detail);
+		problem.getHeaders().set("Retry-After", Long.toString(Math.max(1, retryAfter.toSeconds())));
+		return problem;
+	}
+
 	public static ProblemException conflict(String detail) {
 		return new ProblemException(HttpStatus.CONFLICT, detail);
 	}
