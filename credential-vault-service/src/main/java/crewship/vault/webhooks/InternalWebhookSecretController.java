@@ -5,7 +5,6 @@ import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
@@ -41,10 +40,14 @@ class InternalWebhookSecretController {
 		this.secrets = secrets;
 	}
 
-	record MintRequest(@NotBlank String workspaceId, String actor, String signingSecret) {
+	/**
+	 * @param enabled whether the target takes deliveries (pipeline webhooks; null: yes)
+	 */
+	record MintRequest(@NotBlank String workspaceId, String actor, String signingSecret, Boolean enabled) {
 	}
 
-	record TimestampPolicy(@NotNull Boolean requireTimestamp) {
+	/** Either part may be left out; at least one is given. */
+	record Policy(Boolean requireTimestamp, Boolean enabled) {
 	}
 
 	@PostMapping("/api/v1/internal/webhook-secrets/{kind}/{targetId}")
@@ -53,7 +56,8 @@ class InternalWebhookSecretController {
 		InternalCallers.require(caller);
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.noStore())
-			.body(this.secrets.mint(kind(kind), targetId, body.workspaceId(), body.actor(), body.signingSecret()));
+			.body(this.secrets.mint(kind(kind), targetId, body.workspaceId(), body.actor(), body.signingSecret(),
+					!Boolean.FALSE.equals(body.enabled())));
 	}
 
 	@GetMapping("/api/v1/internal/webhook-secrets/{kind}/{targetId}")
@@ -64,10 +68,15 @@ class InternalWebhookSecretController {
 
 	@PutMapping("/api/v1/internal/webhook-secrets/{kind}/{targetId}/policy")
 	Map<String, Object> policy(@PathVariable String kind, @PathVariable String targetId,
-			@Valid @RequestBody TimestampPolicy body, IdentityAssertion caller) {
+			@Valid @RequestBody Policy body, IdentityAssertion caller) {
 		InternalCallers.require(caller);
-		this.secrets.requireTimestamp(kind(kind), targetId, body.requireTimestamp());
-		return Map.of("target_id", targetId, "require_timestamp", body.requireTimestamp());
+		if (body.requireTimestamp() == null && body.enabled() == null) {
+			throw ProblemException.badRequest("require_timestamp or enabled is required");
+		}
+		WebhookSecrets.Policy policy = this.secrets.policy(kind(kind), targetId, body.requireTimestamp(),
+				body.enabled());
+		return Map.of("target_id", targetId, "require_timestamp", policy.requireTimestamp(), "enabled",
+				policy.enabled());
 	}
 
 	@DeleteMapping("/api/v1/internal/webhook-secrets/{kind}/{targetId}")

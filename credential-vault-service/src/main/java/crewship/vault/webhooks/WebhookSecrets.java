@@ -59,7 +59,7 @@ class WebhookSecrets {
 	 * returns it: the only time it leaves the vault.
 	 */
 	@Transactional
-	Minted mint(Kind kind, String targetId, String workspaceId, String actor, String given) {
+	Minted mint(Kind kind, String targetId, String workspaceId, String actor, String given, boolean enabled) {
 		if (given != null && given.length() < 16) {
 			throw ProblemException.badRequest("A signing secret is at least 16 characters");
 		}
@@ -73,23 +73,33 @@ class WebhookSecrets {
 			throw ProblemException.notFound("No such webhook target in this workspace");
 		}
 		this.jdbc.update("""
-				insert into webhook_signing_secrets (owner_type, owner_id, workspace_id, rotated_at) values (?, ?, ?, ?)
+				insert into webhook_signing_secrets (owner_type, owner_id, workspace_id, rotated_at, enabled)
+				values (?, ?, ?, ?, ?)
 				on conflict (owner_type, owner_id) do update set rotated_at = excluded.rotated_at
-				""", kind.ownerType, targetId, workspaceId, Timestamp.from(now));
+				""", kind.ownerType, targetId, workspaceId, Timestamp.from(now), enabled);
 		this.secrets.put(owner, secret);
 		this.audit.record(new AuditRecord(workspaceId, actor, "webhook_secret.rotated", kind.ownerType, targetId,
 				Map.of("generated", given == null), null, null));
 		return new Minted(targetId, secret, now);
 	}
 
+	record Policy(boolean requireTimestamp, boolean enabled) {
+	}
+
+	/** Changes the parts given (null: unchanged). */
 	@Transactional
-	void requireTimestamp(Kind kind, String targetId, boolean required) {
-		int updated = this.jdbc.update(
-				"update webhook_signing_secrets set require_timestamp = ? where owner_type = ? and owner_id = ?",
-				required, kind.ownerType, targetId);
-		if (updated == 0) {
+	Policy policy(Kind kind, String targetId, Boolean requireTimestamp, Boolean enabled) {
+		List<Policy> updated = this.jdbc.query("""
+				update webhook_signing_secrets
+				   set require_timestamp = coalesce(?, require_timestamp), enabled = coalesce(?, enabled)
+				 where owner_type = ? and owner_id = ?
+				returning require_timestamp, enabled
+				""", (rs, n) -> new Policy(rs.getBoolean(1), rs.getBoolean(2)), requireTimestamp, enabled,
+				kind.ownerType, targetId);
+		if (updated.isEmpty()) {
 			throw ProblemException.notFound("No signing secret for this target");
 		}
+		return updated.get(0);
 	}
 
 	@Transactional
@@ -104,9 +114,19 @@ class WebhookSecrets {
 		return this.secrets.exists(new Owner(kind.ownerType, targetId));
 	}
 
-	/** A target unknown to the vault verifies like a wrong secret: never valid. */
+	/**
+	 * An agent unknown to the vault verifies like a wrong secret: never valid. A pipeline
+	 * webhook that is unknown, disabled or deleted (its secret is deleted with it) is
+	 * 404, decided by one indexed lookup before any secret is opened.
+	 */
 	@Transactional(readOnly = true)
 	SignatureVerifier.Verdict verify(Kind kind, String targetId, SignatureVerifier.Presented presented) {
+		if (kind == Kind.PIPELINE && !this.jdbc
+			.queryForList("select enabled from webhook_signing_secrets where owner_type = ? and owner_id = ?",
+					Boolean.class, kind.ownerType, targetId)
+			.equals(List.of(Boolean.TRUE))) {
+			return SignatureVerifier.Verdict.refused(404, SignatureVerifier.NO_SUCH_WEBHOOK);
+		}
 		byte[] secret = this.secrets.open(new Owner(kind.ownerType, targetId))
 			.map(value -> value.getBytes(StandardCharsets.UTF_8))
 			.orElse(null);
