@@ -137,7 +137,7 @@ class PipelineWebhookSystemTests {
 	}
 
 	@Test
-	void aMemberCannotCreateAndTheAgentTriggerStillChecksItsCrew() throws Exception {
+	void invalidAndForeignCreatesAreRefusedAndAnAgentTriggerMustNameItsCrew() throws Exception {
 		IdentitySystemTests.SignedIn owner = IdentitySystemTests.signUpAndIn();
 		String workspaceId = Client.get(gateway + "/api/v1/workspaces", "Cookie", owner.cookieHeader())
 			.json()

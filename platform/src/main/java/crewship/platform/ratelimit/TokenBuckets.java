@@ -113,21 +113,43 @@ public final class TokenBuckets implements AutoCloseable {
 	 * services, whose request thread runs it.
 	 */
 	public static TokenBuckets postgres(DataSource dataSource, String table, String prefix) {
-		PostgreSQLSelectForUpdateBasedProxyManager<String> buckets = Bucket4jPostgreSQL
-			.selectForUpdateBasedBuilder(dataSource)
-			.primaryKeyMapper(PrimaryKeyMapper.STRING)
-			.table(table)
-			.idColumn("id")
-			.stateColumn("state")
-			.expiresAtColumn("expires_at")
-			.expirationAfterWrite(EXPIRY)
-			.build();
-		Store store = (key, configuration) -> Mono
-			.fromCallable(() -> buckets.builder().build(key, configuration).tryConsumeAndReturnRemaining(1));
+		PostgresStore store = new PostgresStore(dataSource, table);
 		// the timeout cannot interrupt a blocking take; the data source's own timeouts
 		// bound it
 		return new TokenBuckets(store, prefix, Duration.ofSeconds(5), () -> {
-		}, buckets);
+		}, store);
+	}
+
+	/**
+	 * The table store in a class of its own, loaded only when used: a service without
+	 * Bucket4j's PostgreSQL module (the gateway) can still introspect this class.
+	 */
+	private static final class PostgresStore implements Store, ExpiredEntriesCleaner {
+
+		private final PostgreSQLSelectForUpdateBasedProxyManager<String> buckets;
+
+		PostgresStore(DataSource dataSource, String table) {
+			this.buckets = Bucket4jPostgreSQL.selectForUpdateBasedBuilder(dataSource)
+				.primaryKeyMapper(PrimaryKeyMapper.STRING)
+				.table(table)
+				.idColumn("id")
+				.stateColumn("state")
+				.expiresAtColumn("expires_at")
+				.expirationAfterWrite(EXPIRY)
+				.build();
+		}
+
+		@Override
+		public Mono<ConsumptionProbe> tryConsume(String key, BucketConfiguration configuration) {
+			return Mono
+				.fromCallable(() -> this.buckets.builder().build(key, configuration).tryConsumeAndReturnRemaining(1));
+		}
+
+		@Override
+		public int removeExpired(int batchSize) {
+			return this.buckets.removeExpired(batchSize);
+		}
+
 	}
 
 	private static Store async(Mono<AsyncProxyManager<String>> buckets) {
