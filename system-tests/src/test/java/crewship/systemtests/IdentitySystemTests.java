@@ -55,6 +55,11 @@ class IdentitySystemTests {
 	}
 
 	static SignedIn signUpAndIn() {
+		// other classes sign up through here, also when this class's @BeforeAll has not
+		// run
+		if (gateway == null) {
+			gateway = RunningSuite.get().gatewayUrl();
+		}
 		String email = "user-" + UUID.randomUUID() + "@example.com";
 		Response signup = Client.post(gateway + "/api/v1/auth/signup",
 				"{\"full_name\":\"Sam Tester\",\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}");
