@@ -21,7 +21,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-import crewship.gateway.ratelimit.TokenBuckets;
+import crewship.platform.ratelimit.TokenBuckets;
 import crewship.platform.testing.TestHttp;
 import crewship.platform.testing.TestHttp.Response;
 

@@ -159,6 +159,21 @@ class GatewayEdgeTests {
 	}
 
 	@Test
+	void webhookRunsOfAnAgentAndPipelineWebhooksGoToWebhookServiceOtherRunsToMissionService() {
+		// both are down here: the fallback names the service the route chose
+		assertThat(this.publicApi.get("/api/v1/agents/a1/runs?trigger_type=WEBHOOK").json().get("detail").asString())
+			.contains("webhook-service");
+		assertThat(this.publicApi.get("/api/v1/agents/a1/runs?trigger_type=webhook").json().get("detail").asString())
+			.contains("webhook-service");
+		assertThat(this.publicApi.get("/api/v1/agents/a1/runs").json().get("detail").asString())
+			.contains("mission-service");
+		assertThat(this.publicApi.get("/api/v1/agents/a1/runs?trigger_type=MANUAL").json().get("detail").asString())
+			.contains("mission-service");
+		assertThat(this.publicApi.get("/api/v1/workspaces/ws1/pipeline-webhooks").json().get("detail").asString())
+			.contains("webhook-service");
+	}
+
+	@Test
 	void bodyOverOneMegabyteIs413BeforeAnythingIsForwarded() {
 		Response response = this.publicApi.postJson("/api/v1/crews", "x".repeat(1024 * 1024 + 1));
 		assertProblem(response, 413);

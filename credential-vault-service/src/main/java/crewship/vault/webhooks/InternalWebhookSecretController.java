@@ -5,7 +5,6 @@ import java.util.Map;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
-import jakarta.validation.constraints.NotNull;
 
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpStatus;
@@ -44,16 +43,20 @@ class InternalWebhookSecretController {
 	/**
 	 * @param requireTimestamp the agent's {@code webhook_require_timestamp}, set with the
 	 * secret so a mint also repairs a policy that drifted; null keeps the stored one
+	 * @param enabled whether the target takes deliveries (pipeline webhooks; null: yes)
 	 */
-	record MintRequest(@NotBlank String workspaceId, String actor, String signingSecret, Boolean requireTimestamp) {
+	record MintRequest(@NotBlank String workspaceId, String actor, String signingSecret, Boolean requireTimestamp,
+			Boolean enabled) {
 	}
 
 	/**
+	 * Either part may be left out; at least one is given.
+	 *
 	 * @param workspaceId the target's workspace: with it, a target without a secret yet
 	 * gets its policy stored for the secret to come; without it, only a known target's
 	 * policy is changed (404 otherwise)
 	 */
-	record TimestampPolicy(@NotNull Boolean requireTimestamp, String workspaceId) {
+	record Policy(Boolean requireTimestamp, Boolean enabled, String workspaceId) {
 	}
 
 	@PostMapping("/api/v1/internal/webhook-secrets/{kind}/{targetId}")
@@ -63,7 +66,7 @@ class InternalWebhookSecretController {
 		return ResponseEntity.ok()
 			.cacheControl(CacheControl.noStore())
 			.body(this.secrets.mint(kind(kind), targetId, body.workspaceId(), body.actor(), body.signingSecret(),
-					body.requireTimestamp()));
+					body.requireTimestamp(), !Boolean.FALSE.equals(body.enabled())));
 	}
 
 	@GetMapping("/api/v1/internal/webhook-secrets/{kind}/{targetId}")
@@ -74,10 +77,15 @@ class InternalWebhookSecretController {
 
 	@PutMapping("/api/v1/internal/webhook-secrets/{kind}/{targetId}/policy")
 	Map<String, Object> policy(@PathVariable String kind, @PathVariable String targetId,
-			@Valid @RequestBody TimestampPolicy body, IdentityAssertion caller) {
+			@Valid @RequestBody Policy body, IdentityAssertion caller) {
 		InternalCallers.require(caller);
-		this.secrets.requireTimestamp(kind(kind), targetId, body.workspaceId(), body.requireTimestamp());
-		return Map.of("target_id", targetId, "require_timestamp", body.requireTimestamp());
+		if (body.requireTimestamp() == null && body.enabled() == null) {
+			throw ProblemException.badRequest("require_timestamp or enabled is required");
+		}
+		WebhookSecrets.Policy policy = this.secrets.policy(kind(kind), targetId, body.workspaceId(),
+				body.requireTimestamp(), body.enabled());
+		return Map.of("target_id", targetId, "require_timestamp", policy.requireTimestamp(), "enabled",
+				policy.enabled());
 	}
 
 	@DeleteMapping("/api/v1/internal/webhook-secrets/{kind}/{targetId}")

@@ -22,6 +22,11 @@ final class SignatureVerifier {
 
 	static final Duration TOLERANCE = Duration.ofMinutes(5);
 
+	/**
+	 * The one answer for a pipeline token that takes no deliveries, whatever the reason.
+	 */
+	static final String NO_SUCH_WEBHOOK = "No such webhook";
+
 	private SignatureVerifier() {
 	}
 

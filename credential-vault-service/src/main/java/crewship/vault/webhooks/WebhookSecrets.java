@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
@@ -59,7 +60,8 @@ public class WebhookSecrets {
 	 * returns it: the only time it leaves the vault.
 	 */
 	@Transactional
-	Minted mint(Kind kind, String targetId, String workspaceId, String actor, String given, Boolean requireTimestamp) {
+	Minted mint(Kind kind, String targetId, String workspaceId, String actor, String given, Boolean requireTimestamp,
+			boolean enabled) {
 		if (given != null && given.length() < 16) {
 			throw ProblemException.badRequest("A signing secret is at least 16 characters");
 		}
@@ -67,40 +69,55 @@ public class WebhookSecrets {
 		Instant now = Timestamps.now();
 		Owner owner = new Owner(kind.ownerType, targetId);
 		requireHeldBy(kind, targetId, workspaceId);
-		this.jdbc.update("""
-				insert into webhook_signing_secrets (owner_type, owner_id, workspace_id, require_timestamp, rotated_at)
-				values (?, ?, ?, coalesce(?, false), ?)
-				on conflict (owner_type, owner_id) do update set rotated_at = excluded.rotated_at,
-				       require_timestamp = coalesce(?, webhook_signing_secrets.require_timestamp)
-				""", kind.ownerType, targetId, workspaceId, requireTimestamp, Timestamp.from(now), requireTimestamp);
+		this.jdbc.update(
+				"""
+						insert into webhook_signing_secrets (owner_type, owner_id, workspace_id, require_timestamp, rotated_at, enabled)
+						values (?, ?, ?, coalesce(?, false), ?, ?)
+						on conflict (owner_type, owner_id) do update set rotated_at = excluded.rotated_at,
+						       require_timestamp = coalesce(?, webhook_signing_secrets.require_timestamp)
+						""",
+				kind.ownerType, targetId, workspaceId, requireTimestamp, Timestamp.from(now), enabled,
+				requireTimestamp);
 		this.secrets.put(owner, secret);
 		this.audit.record(new AuditRecord(workspaceId, actor, "webhook_secret.rotated", kind.ownerType, targetId,
 				Map.of("generated", given == null), null, null));
 		return new Minted(targetId, secret, now);
 	}
 
+	record Policy(boolean requireTimestamp, boolean enabled) {
+	}
+
 	/**
-	 * Sets the target's timestamp policy; with a workspace, also for a target that has no
-	 * secret yet (the policy waits for it).
+	 * Changes the parts given (null: unchanged). With a workspace, also for a target that
+	 * has no secret yet (the policy waits for it); without one, only a known target's.
 	 */
 	@Transactional
-	void requireTimestamp(Kind kind, String targetId, String workspaceId, boolean required) {
+	Policy policy(Kind kind, String targetId, String workspaceId, Boolean requireTimestamp, Boolean enabled) {
+		RowMapper<Policy> policy = (rs, n) -> new Policy(rs.getBoolean(1), rs.getBoolean(2));
 		if (workspaceId == null) {
-			int updated = this.jdbc.update(
-					"update webhook_signing_secrets set require_timestamp = ? where owner_type = ? and owner_id = ?",
-					required, kind.ownerType, targetId);
-			if (updated == 0) {
+			List<Policy> updated = this.jdbc.query("""
+					update webhook_signing_secrets
+					   set require_timestamp = coalesce(?, require_timestamp), enabled = coalesce(?, enabled)
+					 where owner_type = ? and owner_id = ?
+					returning require_timestamp, enabled
+					""", policy, requireTimestamp, enabled, kind.ownerType, targetId);
+			if (updated.isEmpty()) {
 				throw ProblemException.notFound("No signing secret for this target");
 			}
-			return;
+			return updated.get(0);
 		}
 		requireHeldBy(kind, targetId, workspaceId);
-		this.jdbc.update(
-				"""
-						insert into webhook_signing_secrets (owner_type, owner_id, workspace_id, require_timestamp) values (?, ?, ?, ?)
-						on conflict (owner_type, owner_id) do update set require_timestamp = excluded.require_timestamp
-						""",
-				kind.ownerType, targetId, workspaceId, required);
+		return this.jdbc
+			.query("""
+					insert into webhook_signing_secrets (owner_type, owner_id, workspace_id, require_timestamp, enabled)
+					values (?, ?, ?, coalesce(?, false), coalesce(?, true))
+					on conflict (owner_type, owner_id) do update
+					   set require_timestamp = coalesce(?, webhook_signing_secrets.require_timestamp),
+					       enabled = coalesce(?, webhook_signing_secrets.enabled)
+					returning require_timestamp, enabled
+					""", policy, kind.ownerType, targetId, workspaceId, requireTimestamp, enabled, requireTimestamp,
+					enabled)
+			.get(0);
 	}
 
 	/** A target of another workspace is not there for this caller. */
@@ -144,9 +161,19 @@ public class WebhookSecrets {
 		return this.secrets.exists(new Owner(kind.ownerType, targetId));
 	}
 
-	/** A target unknown to the vault verifies like a wrong secret: never valid. */
+	/**
+	 * An agent unknown to the vault verifies like a wrong secret: never valid. A pipeline
+	 * webhook that is unknown, disabled or deleted (its secret is deleted with it) is
+	 * 404, decided by one indexed lookup before any secret is opened.
+	 */
 	@Transactional(readOnly = true)
 	SignatureVerifier.Verdict verify(Kind kind, String targetId, SignatureVerifier.Presented presented) {
+		if (kind == Kind.PIPELINE && !this.jdbc
+			.queryForList("select enabled from webhook_signing_secrets where owner_type = ? and owner_id = ?",
+					Boolean.class, kind.ownerType, targetId)
+			.equals(List.of(Boolean.TRUE))) {
+			return SignatureVerifier.Verdict.refused(404, SignatureVerifier.NO_SUCH_WEBHOOK);
+		}
 		byte[] secret = this.secrets.open(new Owner(kind.ownerType, targetId))
 			.map(value -> value.getBytes(StandardCharsets.UTF_8))
 			.orElse(null);

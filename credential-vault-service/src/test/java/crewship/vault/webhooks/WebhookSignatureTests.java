@@ -218,4 +218,41 @@ class WebhookSignatureTests extends VaultTestSupport {
 			.status()).as("another workspace's target").isEqualTo(404);
 	}
 
+	@Test
+	void aPipelineTokenThatIsUnknownDisabledOrDeletedIsOneAnswer() {
+		String pipeline = Cuid.next();
+		String secret = "pipeline-secret-0123456789";
+		Response minted = internal().postJson("/api/v1/internal/webhook-secrets/pipelines/" + pipeline,
+				"{\"workspace_id\":\"" + this.workspaceId + "\",\"signing_secret\":\"" + secret
+						+ "\",\"enabled\":false}");
+		assertThat(minted.status()).as(minted.body()).isEqualTo(200);
+		String signature = sign(secret, null, BODY);
+		Response disabled = verifyPipeline(pipeline, signature);
+		assertVerdict(disabled, false, 404);
+		Response unknown = verifyPipeline(Cuid.next(), signature);
+		assertVerdict(unknown, false, 404);
+		assertThat(disabled.json().get("reason")).isEqualTo(unknown.json().get("reason"));
+
+		Response enabled = internal().send("PUT", "/api/v1/internal/webhook-secrets/pipelines/" + pipeline + "/policy",
+				"application/json", "{\"enabled\":true}");
+		assertThat(enabled.status()).as(enabled.body()).isEqualTo(200);
+		assertThat(enabled.json().get("enabled").asBoolean()).isTrue();
+		assertVerdict(verifyPipeline(pipeline, signature), true, 200);
+		assertVerdict(verifyPipeline(pipeline, sign("another-secret-0123456789", null, BODY)), false, 401);
+
+		assertThat(internal().send("DELETE", "/api/v1/internal/webhook-secrets/pipelines/" + pipeline, null, null)
+			.status()).isEqualTo(204);
+		Response deleted = verifyPipeline(pipeline, signature);
+		assertVerdict(deleted, false, 404);
+		assertThat(deleted.json().get("reason")).isEqualTo(unknown.json().get("reason"));
+		assertThat(internal()
+			.send("PUT", "/api/v1/internal/webhook-secrets/pipelines/" + pipeline + "/policy", "application/json", "{}")
+			.status()).as("nothing to change").isEqualTo(400);
+	}
+
+	Response verifyPipeline(String pipeline, String signature) {
+		return internal().send("POST", "/api/v1/internal/webhook-secrets/pipelines/" + pipeline + "/verify",
+				"application/json", BODY, "X-Crewship-Signature", signature);
+	}
+
 }

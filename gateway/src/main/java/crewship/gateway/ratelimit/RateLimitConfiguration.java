@@ -9,6 +9,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import crewship.platform.ratelimit.TokenBuckets;
 import crewship.gateway.GatewayProperties;
 
 /**

@@ -22,6 +22,7 @@ import org.springframework.web.server.WebFilterChain;
 import org.springframework.web.util.pattern.PathPattern;
 import org.springframework.web.util.pattern.PathPatternParser;
 
+import crewship.platform.ratelimit.TokenBuckets;
 import crewship.gateway.edge.EdgeIdentityFilter;
 import crewship.platform.identity.AuthMethod;
 import crewship.platform.identity.IdentityAssertion;
@@ -114,8 +115,11 @@ public class RateLimitFilter implements WebFilter, Ordered {
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
 		IdentityAssertion identity = EdgeIdentityFilter.identity(exchange).orElse(null);
 		PathContainer path = exchange.getRequest().getPath().pathWithinApplication();
+		// A verified webhook delivery is limited per target by webhook-service (shared by
+		// its replicas): here every delivery of every target would share the one
+		// "webhook" subject's bucket.
 		if (!this.properties.enabled() || identity == null || identity.method() == AuthMethod.INTERNAL
-				|| matches(this.exemptPaths, path)) {
+				|| identity.method() == AuthMethod.WEBHOOK || matches(this.exemptPaths, path)) {
 			return chain.filter(exchange);
 		}
 		String client = this.clients.of(exchange.getRequest());

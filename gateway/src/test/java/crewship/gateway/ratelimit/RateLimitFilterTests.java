@@ -13,6 +13,7 @@ import reactor.core.publisher.Mono;
 import org.springframework.mock.http.server.reactive.MockServerHttpRequest;
 import org.springframework.mock.web.server.MockServerWebExchange;
 
+import crewship.platform.ratelimit.TokenBuckets;
 import crewship.gateway.edge.EdgeIdentityFilter;
 import crewship.platform.identity.AuthMethod;
 import crewship.platform.identity.IdentityAssertion;
@@ -72,6 +73,14 @@ class RateLimitFilterTests {
 		assertThat(status(filter, "/api/v1/crews", user("u1"))).isEqualTo(200);
 		assertThat(status(filter, "/api/v1/crews", user("u1"))).isEqualTo(200);
 		assertThat(status(filter, "/api/v1/crews", user("u1"))).isEqualTo(429);
+		// every verified delivery has the subject "webhook": webhook-service limits them
+		// per
+		// target, so two senders never share one edge bucket
+		IdentityAssertion delivery = new IdentityAssertion("webhook", AuthMethod.WEBHOOK, null, "webhook.pipeline:abc");
+		for (int i = 0; i < 5; i++) {
+			assertThat(status(filter, "/api/v1/webhooks/tok", delivery)).as("a verified webhook delivery")
+				.isEqualTo(200);
+		}
 	}
 
 	@Test

@@ -6,6 +6,7 @@ import java.sql.Timestamp;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
+import java.util.List;
 
 import org.springframework.jdbc.core.JdbcTemplate;
 
@@ -30,27 +31,60 @@ public class Deliveries {
 	}
 
 	/**
-	 * Records a received delivery unless its identity was seen within the window. Must
-	 * run in the transaction that enqueues it. @return whether it is new (else a
-	 * duplicate, not to be enqueued again)
+	 * What became of a received delivery.
+	 *
+	 * @param deliveryId the new record's id, or the original's for a duplicate
+	 * @param fresh whether it is new (else a duplicate, not to be enqueued again)
 	 */
-	public boolean receive(Delivery delivery, Instant receivedAt, Duration dedupWindow) {
+	public record Receipt(String deliveryId, boolean fresh) {
+	}
+
+	/**
+	 * Records a received delivery unless one of its identities was seen within the
+	 * window. Must run in the transaction that enqueues it.
+	 */
+	public Receipt receive(Delivery delivery, Instant receivedAt, Duration dedupWindow) {
 		Timestamp now = Timestamp.from(receivedAt);
+		Timestamp cutoff = Timestamp.from(receivedAt.minus(dedupWindow));
+		// an identity older than the window is forgotten now, whether or not the purge
+		// has
+		// run yet: the window is exact
 		if (delivery.dedupKey() != null) {
-			// an identity older than the window is forgotten now, whether or not the
-			// purge
-			// has run yet: the window is exact
 			this.jdbc.update("update webhook_delivery set dedup_key = null where dedup_key = ? and received_at < ?",
-					delivery.dedupKey(), Timestamp.from(receivedAt.minus(dedupWindow)));
+					delivery.dedupKey(), cutoff);
 		}
-		int inserted = this.jdbc.update("""
-				insert into webhook_delivery (id, target_kind, target_id, crew_id, dedup_key, status, payload_sha256,
-				                              payload_bytes, received_at, updated_at)
-				values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-				on conflict (dedup_key) where dedup_key is not null do nothing
-				""", delivery.id(), delivery.targetKind().name(), delivery.targetId(), delivery.crewId(),
-				delivery.dedupKey(), RECEIVED, sha256Hex(delivery.payload()), delivery.payload().length, now, now);
-		return inserted == 1;
+		if (delivery.idempotencyKey() != null) {
+			this.jdbc.update(
+					"update webhook_delivery set idempotency_key = null where idempotency_key = ? and received_at < ?",
+					delivery.idempotencyKey(), cutoff);
+		}
+		// A copy in flight holds its identities in an uncommitted row: the insert waits
+		// on
+		// the unique index, then either conflicts (the copy committed) or goes in (it
+		// rolled back). The original is looked up in a new statement, which sees it.
+		for (int attempt = 0; attempt < 3; attempt++) {
+			int inserted = this.jdbc.update("""
+					insert into webhook_delivery (id, target_kind, target_id, workspace_id, crew_id, dedup_key,
+					                              idempotency_key, status, payload_sha256, payload_bytes, received_at,
+					                              updated_at)
+					values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+					on conflict do nothing
+					""", delivery.id(), delivery.targetKind().name(), delivery.targetId(), delivery.workspaceId(),
+					delivery.crewId(), delivery.dedupKey(), delivery.idempotencyKey(), RECEIVED,
+					sha256Hex(delivery.payload()), delivery.payload().length, now, now);
+			if (inserted == 1) {
+				return new Receipt(delivery.id(), true);
+			}
+			List<String> original = this.jdbc.queryForList(
+					"select id from webhook_delivery where dedup_key = ? or idempotency_key = ? order by received_at limit 1",
+					String.class, delivery.dedupKey(), delivery.idempotencyKey());
+			if (!original.isEmpty()) {
+				return new Receipt(original.get(0), false);
+			}
+			// the original's identities were released between the two statements: try
+			// again
+		}
+		throw new IllegalStateException("Delivery identity kept changing hands");
 	}
 
 	/** The broker has acknowledged the delivery. */
@@ -65,9 +99,12 @@ public class Deliveries {
 	 * @return how many identities were released
 	 */
 	public int releaseIdentitiesBefore(Instant cutoff) {
+		Timestamp before = Timestamp.from(cutoff);
 		return this.jdbc.update(
-				"update webhook_delivery set dedup_key = null where dedup_key is not null and received_at < ?",
-				Timestamp.from(cutoff));
+				"update webhook_delivery set dedup_key = null where dedup_key is not null and received_at < ?", before)
+				+ this.jdbc.update(
+						"update webhook_delivery set idempotency_key = null where idempotency_key is not null and received_at < ?",
+						before);
 	}
 
 	public static String sha256Hex(byte[] bytes) {

@@ -7,6 +7,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.transaction.PlatformTransactionManager;
 
 import tools.jackson.databind.json.JsonMapper;
 
@@ -26,6 +27,12 @@ class DeliveryConfiguration {
 	@Bean
 	Deliveries deliveries(JdbcTemplate jdbc) {
 		return new Deliveries(jdbc);
+	}
+
+	@Bean
+	DeliveryAdmission deliveryAdmission(Deliveries deliveries, DeliveryQueue deliveryQueue,
+			DeliveryProperties properties, PlatformTransactionManager transactionManager) {
+		return new DeliveryAdmission(deliveries, deliveryQueue, properties, transactionManager);
 	}
 
 	@Bean

@@ -97,13 +97,18 @@ public class DeliveryQueue implements DisposableBean {
 		data.put("delivery_id", delivery.id());
 		data.put("target_kind", delivery.targetKind().name());
 		data.put("target_id", delivery.targetId());
+		data.put("workspace_id", delivery.workspaceId());
 		data.put("crew_id", delivery.crewId());
 		data.put("dedup_key", delivery.dedupKey());
 		data.put("content_type", delivery.contentType());
 		// byte for byte what was signed; the executor parses (and fences) it
 		data.put("payload", new String(delivery.payload(), StandardCharsets.UTF_8));
 		data.put("payload_sha256", Deliveries.sha256Hex(delivery.payload()));
-		return new EventEnvelope(delivery.id(), TYPE, null, delivery.targetId(), "webhook", receivedAt, data);
+		if (delivery.inputs() != null) {
+			data.set("inputs", delivery.inputs());
+		}
+		return new EventEnvelope(delivery.id(), TYPE, delivery.workspaceId(), delivery.targetId(), "webhook",
+				receivedAt, data);
 	}
 
 	@Override

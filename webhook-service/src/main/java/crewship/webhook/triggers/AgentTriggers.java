@@ -2,55 +2,56 @@ package crewship.webhook.triggers;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.time.Instant;
+import java.time.Duration;
 import java.util.Locale;
-
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.support.TransactionTemplate;
 
 import crewship.platform.identity.AuthMethod;
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.ids.Cuid;
 import crewship.platform.ids.Secrets;
 import crewship.platform.web.ProblemException;
-import crewship.webhook.deliveries.Deliveries;
+import crewship.webhook.crews.AgentCrews;
+import crewship.webhook.crews.AgentCrews.AgentCrew;
 import crewship.webhook.deliveries.Delivery;
+import crewship.webhook.deliveries.DeliveryAdmission;
 import crewship.webhook.deliveries.Delivery.TargetKind;
 import crewship.webhook.deliveries.DeliveryProperties;
-import crewship.webhook.deliveries.DeliveryQueue;
-import crewship.webhook.deliveries.DeliveryUnavailableException;
+import crewship.webhook.ratelimit.TargetRateLimits;
 
 /**
- * Admits an agent webhook delivery the gateway has verified and answers only once it is
- * durable on Kafka, or is a duplicate of one that is.
+ * Admits an agent webhook delivery the gateway has verified, for an agent of the crew in
+ * the path, within the agent's rate limit, and answers only once it is durable on Kafka,
+ * or is a duplicate of one that is.
  */
 @Service
 class AgentTriggers {
 
-	private static final Logger log = LoggerFactory.getLogger(AgentTriggers.class);
-
 	/** The target the vault names in its verdict for an agent's secret. */
 	static final String AGENT_TARGET_PREFIX = "webhook.agent:";
 
-	private final Deliveries deliveries;
+	private final DeliveryAdmission admission;
 
-	private final DeliveryQueue queue;
+	/**
+	 * How long a trigger waits for an agent the projection has not seen: a sender may
+	 * fire right after the agent was made, while its event is still on its way.
+	 */
+	private static final Duration MISS_WAIT = Duration.ofSeconds(3);
+
+	private final AgentCrews crews;
+
+	private final TargetRateLimits limits;
 
 	private final DeliveryProperties properties;
 
-	private final TransactionTemplate transactions;
-
-	AgentTriggers(Deliveries deliveries, DeliveryQueue queue, DeliveryProperties properties,
-			PlatformTransactionManager transactionManager) {
-		this.deliveries = deliveries;
-		this.queue = queue;
+	AgentTriggers(DeliveryAdmission admission, AgentCrews crews, TargetRateLimits limits,
+			DeliveryProperties properties) {
+		this.admission = admission;
+		this.crews = crews;
+		this.limits = limits;
 		this.properties = properties;
-		this.transactions = new TransactionTemplate(transactionManager);
 	}
 
 	/** What the sender presented, as forwarded by the gateway. */
@@ -61,35 +62,38 @@ class AgentTriggers {
 	 * @return whether the delivery was new (false: a duplicate within the window, already
 	 * queued once)
 	 * @throws ProblemException 401 unless the gateway verified a signature for this very
-	 * agent; 503 with {@code Retry-After} when the broker did not acknowledge it
+	 * agent and the agent is in {@code crewId}; 429 over the agent's rate limit; 503 with
+	 * {@code Retry-After} when the agent is not known here yet or the broker did not
+	 * acknowledge the delivery
 	 */
 	boolean trigger(IdentityAssertion caller, String crewId, String agentId, Presented presented) {
 		requireSignedFor(caller, agentId);
-		Delivery delivery = new Delivery(Cuid.next(), TargetKind.AGENT, agentId, crewId, identity(agentId, presented),
-				presented.body(), presented.contentType());
-		Instant receivedAt = Instant.now();
-		try {
-			// The row and the send share one transaction: a failed send leaves no row, so
-			// a
-			// retry of the same delivery is not mistaken for a duplicate.
-			Boolean fresh = this.transactions.execute(status -> {
-				if (!this.deliveries.receive(delivery, receivedAt, this.properties.dedupWindow())) {
-					return false;
-				}
-				this.queue.enqueue(delivery, receivedAt);
-				this.deliveries.markQueued(delivery.id(), Instant.now());
-				return true;
-			});
-			return Boolean.TRUE.equals(fresh);
-		}
-		catch (DeliveryUnavailableException ex) {
-			log.warn("Webhook delivery for agent {} not acknowledged by Kafka: {}", agentId, rootMessage(ex));
+		AgentCrew agent = requireInCrew(agentId, crewId);
+		this.limits.takeForAgent(agentId);
+		Delivery delivery = new Delivery(Cuid.next(), TargetKind.AGENT, agentId, agent.workspaceId(), crewId,
+				identity(agentId, presented), null, presented.body(), presented.contentType(), null);
+		return this.admission.admit(delivery).fresh();
+	}
+
+	/**
+	 * The page reads the agent's secret crew-scoped: a secret that verified for an agent
+	 * of another crew (or a deleted agent) verifies nothing here, so it is the same 401
+	 * as a wrong signature. An agent this service has not heard of within a few seconds
+	 * (crew-service's event is late) cannot be checked: 503, retry shortly.
+	 */
+	private AgentCrew requireInCrew(String agentId, String crewId) {
+		AgentCrew agent = this.crews.await(agentId, MISS_WAIT).orElseThrow(() -> {
 			ProblemException problem = new ProblemException(HttpStatus.SERVICE_UNAVAILABLE,
-					"The delivery could not be queued; retry later");
+					"The agent is not known to the webhook service yet; retry shortly");
 			problem.getHeaders()
 				.set("Retry-After", Long.toString(Math.max(1, this.properties.retryAfter().toSeconds())));
-			throw problem;
+			return problem;
+		});
+		if (agent.deleted() || !MessageDigest.isEqual(crewId.getBytes(StandardCharsets.UTF_8),
+				String.valueOf(agent.crewId()).getBytes(StandardCharsets.UTF_8))) {
+			throw ProblemException.unauthorized("The signature was not verified for this agent in this crew");
 		}
+		return agent;
 	}
 
 	/**
@@ -131,14 +135,6 @@ class AgentTriggers {
 
 	private static String nullToEmpty(String value) {
 		return (value != null) ? value : "";
-	}
-
-	private static String rootMessage(Throwable ex) {
-		Throwable root = ex;
-		while (root.getCause() != null) {
-			root = root.getCause();
-		}
-		return root.toString();
 	}
 
 }

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.JdbcTemplate;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.util.ReflectionTestUtils;
 
 import crewship.platform.identity.AuthMethod;
@@ -29,11 +30,19 @@ import crewship.platform.testing.TestHttp;
 import crewship.platform.testing.TestHttp.Response;
 import crewship.platform.testing.TestIdentities;
 import crewship.platform.testing.TestKafka;
+import crewship.platform.events.EventEnvelope;
+import crewship.platform.events.Topics;
+import crewship.platform.membership.Membership;
+import crewship.platform.membership.MembershipReplica;
+import crewship.platform.membership.WorkspaceRole;
+import crewship.webhook.crews.AgentCrews;
 import crewship.webhook.deliveries.Deliveries;
+import crewship.webhook.deliveries.DeliveryAdmission;
 import crewship.webhook.deliveries.DeliveryProperties;
 import crewship.webhook.deliveries.DeliveryQueue;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,13 +65,22 @@ class AgentTriggerTests {
 	JsonMapper json;
 
 	@Autowired
-	AgentTriggers triggers;
+	KafkaTemplate<String, String> kafka;
+
+	@Autowired
+	MembershipReplica replica;
 
 	@Autowired
 	DeliveryProperties properties;
 
 	@Autowired
 	Deliveries deliveries;
+
+	@Autowired
+	DeliveryAdmission admission;
+
+	@Autowired
+	AgentCrews crews;
 
 	TestHttp http;
 
@@ -75,6 +93,16 @@ class AgentTriggerTests {
 		this.http = new TestHttp("http://localhost:" + this.port);
 		this.crewId = Cuid.next();
 		this.agentId = Cuid.next();
+		this.workspaceId = Cuid.next();
+		// crew-service's event, as the projection would have consumed it
+		agentEvent("agent.created", this.agentId, this.crewId, Instant.now());
+	}
+
+	String workspaceId;
+
+	private void agentEvent(String type, String agentId, String crewId, Instant time) {
+		ObjectNode data = this.json.createObjectNode().put("id", agentId).put("crew_id", crewId);
+		this.crews.apply(new EventEnvelope(Cuid.next(), type, this.workspaceId, agentId, "crew-test", time, data));
 	}
 
 	@Test
@@ -88,6 +116,10 @@ class AgentTriggerTests {
 				"select status, queued_at, crew_id, target_kind from webhook_delivery where target_id = ?",
 				this.agentId);
 		assertThat(row).containsEntry("status", "QUEUED").containsEntry("crew_id", this.crewId);
+		assertThat(this.jdbc.queryForObject("select workspace_id from webhook_delivery where target_id = ?",
+				String.class, this.agentId))
+			.as("the agent's workspace, from the projection")
+			.isEqualTo(this.workspaceId);
 		assertThat(row.get("queued_at")).isNotNull();
 
 		List<ConsumerRecord<String, String>> records = recordsFor(this.agentId, 1);
@@ -201,18 +233,18 @@ class AgentTriggerTests {
 	void aBrokerThatCannotTakeTheDeliveryIsAnswered503AndTheRetryGoesThrough() {
 		String signature = signature();
 		String assertion = verifiedFor(this.agentId);
-		DeliveryQueue live = (DeliveryQueue) ReflectionTestUtils.getField(this.triggers, "queue");
+		DeliveryQueue live = (DeliveryQueue) ReflectionTestUtils.getField(this.admission, "queue");
 		DeliveryQueue unreachable = new DeliveryQueue(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:1"),
 				new DeliveryProperties(this.properties.topic(), this.properties.dedupWindow(), Duration.ofSeconds(1),
 						Duration.ofSeconds(1), Duration.ofSeconds(2), this.properties.retryAfter()),
 				this.json);
-		ReflectionTestUtils.setField(this.triggers, "queue", unreachable);
+		ReflectionTestUtils.setField(this.admission, "queue", unreachable);
 		Response refused;
 		try {
 			refused = trigger(assertion, "{}", "X-Signature", signature);
 		}
 		finally {
-			ReflectionTestUtils.setField(this.triggers, "queue", live);
+			ReflectionTestUtils.setField(this.admission, "queue", live);
 			unreachable.destroy();
 		}
 		assertThat(refused.status()).as(refused.body()).isEqualTo(503);
@@ -223,6 +255,105 @@ class AgentTriggerTests {
 		Response retried = trigger(assertion, "{}", "X-Signature", signature);
 		assertThat(retried.status()).as(retried.body()).isEqualTo(202);
 		assertThat(recordsFor(this.agentId, 2)).hasSize(1);
+	}
+
+	@Test
+	void aCrewThatIsNotTheAgentsIsRefusedLikeAWrongSignature() {
+		String assertion = verifiedFor(this.agentId);
+		String otherCrew = Cuid.next();
+		Response wrongCrew = this.http.postJson("/api/v1/webhooks/" + otherCrew + "/" + this.agentId + "/trigger", "{}",
+				IdentityAssertion.HEADER, assertion, "X-Signature", signature());
+		assertThat(wrongCrew.status()).as(wrongCrew.body()).isEqualTo(401);
+		assertThat(wrongCrew.header("Content-Type")).startsWith("application/problem+json");
+		assertThat(rowsFor(this.agentId)).isZero();
+
+		// a deleted agent's secret verifies nothing either; a late copy of an older
+		// event does not bring it back
+		agentEvent("agent.deleted", this.agentId, this.crewId, Instant.now());
+		agentEvent("agent.updated", this.agentId, this.crewId, Instant.now().minusSeconds(60));
+		assertThat(trigger(assertion, "{}", "X-Signature", signature()).status()).isEqualTo(401);
+		assertThat(rowsFor(this.agentId)).isZero();
+	}
+
+	@Test
+	void anAgentNotKnownHereYetIsAnswered503WithRetryAfter() {
+		String stranger = Cuid.next();
+		Response unknown = this.http.postJson("/api/v1/webhooks/" + this.crewId + "/" + stranger + "/trigger", "{}",
+				IdentityAssertion.HEADER, verifiedFor(stranger), "X-Signature", signature());
+		assertThat(unknown.status()).as(unknown.body()).isEqualTo(503);
+		assertThat(unknown.header("Retry-After")).isNotBlank();
+		assertThat(rowsFor(stranger)).isZero();
+	}
+
+	@Test
+	void theProjectionLearnsAgentsFromCrewServicesTopicOnce() {
+		String agent = Cuid.next();
+		String crew = Cuid.next();
+		ObjectNode data = this.json.createObjectNode().put("id", agent).put("crew_id", crew);
+		EventEnvelope created = new EventEnvelope(Cuid.next(), "agent.created", this.workspaceId, agent, "crew-test",
+				Instant.now(), data);
+		this.kafka.send("crewship.crew.v1", agent, this.json.writeValueAsString(created)).join();
+		// a redelivery of the same event is applied once
+		this.kafka.send("crewship.crew.v1", agent, this.json.writeValueAsString(created)).join();
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (this.crews.find(agent).isEmpty()) {
+			assertThat(System.nanoTime()).as("agent projected").isLessThan(deadline);
+			Thread.onSpinWait();
+		}
+		assertThat(this.crews.find(agent).orElseThrow().crewId()).isEqualTo(crew);
+		assertThat(this.jdbc.queryForObject(
+				"select count(*) from platform_processed_event where consumer = 'webhook.agent-crews' and event_id = ?",
+				Integer.class, created.id()))
+			.isEqualTo(1);
+		Response accepted = this.http.postJson("/api/v1/webhooks/" + crew + "/" + agent + "/trigger", "{}",
+				IdentityAssertion.HEADER, verifiedFor(agent), "X-Signature", signature());
+		assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
+	}
+
+	@Test
+	void webhookRunsOfTheAgentAreListedFromTheDeliveryRecords() {
+		String assertion = verifiedFor(this.agentId);
+		assertThat(trigger(assertion, "{\"n\":1}", "X-Signature", signature()).status()).isEqualTo(202);
+		assertThat(trigger(assertion, "{\"n\":2}", "X-Signature", signature()).status()).isEqualTo(202);
+		String reader = Cuid.next();
+		member(this.workspaceId, reader, WorkspaceRole.VIEWER);
+		TestHttp viewer = this.http.withHeader(IdentityAssertion.HEADER, TestIdentities.user(reader));
+		Response runs = viewer.get("/api/v1/agents/" + this.agentId + "/runs?trigger_type=WEBHOOK&limit=1");
+		assertThat(runs.status()).as(runs.body()).isEqualTo(200);
+		assertThat(runs.json().size()).as("bounded by limit").isEqualTo(1);
+		JsonNode latest = runs.json().get(0);
+		assertThat(latest.get("agent_id").asString()).isEqualTo(this.agentId);
+		assertThat(latest.get("crew_id").asString()).isEqualTo(this.crewId);
+		assertThat(latest.get("trigger_type").asString()).isEqualTo("WEBHOOK");
+		assertThat(latest.get("status").asString()).isEqualTo("PENDING");
+		Response all = viewer.get("/api/v1/agents/" + this.agentId + "/runs?trigger_type=webhook");
+		assertThat(all.json().size()).isEqualTo(2);
+		assertThat(all.json().get(0).get("id").asString()).isEqualTo(latest.get("id").asString());
+		// a stranger learns nothing, not even that the agent exists
+		Response stranger = this.http.withHeader(IdentityAssertion.HEADER, TestIdentities.user(Cuid.next()))
+			.get("/api/v1/agents/" + this.agentId + "/runs?trigger_type=WEBHOOK");
+		Response unknown = this.http.withHeader(IdentityAssertion.HEADER, TestIdentities.user(Cuid.next()))
+			.get("/api/v1/agents/" + Cuid.next() + "/runs?trigger_type=WEBHOOK");
+		assertThat(stranger.status()).isEqualTo(404);
+		assertThat(unknown.status()).isEqualTo(404);
+		assertThat(viewer.get("/api/v1/agents/" + this.agentId + "/runs?trigger_type=WEBHOOK&limit=101").status())
+			.isEqualTo(400);
+	}
+
+	/**
+	 * Publishes the membership as auth-service does and waits until the replica has it.
+	 */
+	private void member(String workspaceId, String userId, WorkspaceRole role) {
+		Membership membership = new Membership(workspaceId, userId, role, System.nanoTime());
+		EventEnvelope event = new EventEnvelope(Cuid.next(), Membership.CHANGED, workspaceId, userId, "auth-test",
+				Instant.now(), this.json.valueToTree(membership));
+		this.kafka.send(Topics.MEMBERSHIPS, Membership.key(workspaceId, userId), this.json.writeValueAsString(event))
+			.join();
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (this.replica.find(workspaceId, userId).isEmpty()) {
+			assertThat(System.nanoTime()).as("membership replicated").isLessThan(deadline);
+			Thread.onSpinWait();
+		}
 	}
 
 	private Response trigger(String assertion, String body, String... headers) {

@@ -1,0 +1,31 @@
+package crewship.webhook.pipelines;
+
+import java.time.Instant;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+import tools.jackson.databind.JsonNode;
+
+/**
+ * A pipeline webhook as the API shows it, with its fire telemetry from the delivery
+ * records. {@code signing_secret} is present only in the answer to its creation.
+ *
+ * @param rateLimitPerMin as configured; zero or negative means the server floor
+ * @param fireCount deliveries accepted for it (duplicates not counted)
+ * @param lastRunId the latest delivery's run id (null before the first)
+ * @param lastStatus the latest delivery's run status
+ */
+record PipelineWebhookView(String id, String workspaceId, String name, String token, String targetPipelineId,
+		String targetPipelineSlug, Integer targetPipelineVersion, JsonNode inputsTemplate, boolean enabled,
+		int rateLimitPerMin, boolean signingSecretSet, @JsonInclude(JsonInclude.Include.NON_NULL) String signingSecret,
+		long fireCount, Instant lastFiredAt, String lastRunId, String lastStatus, Instant createdAt,
+		Instant updatedAt) {
+
+	PipelineWebhookView withSigningSecret(String secret) {
+		return new PipelineWebhookView(this.id, this.workspaceId, this.name, this.token, this.targetPipelineId,
+				this.targetPipelineSlug, this.targetPipelineVersion, this.inputsTemplate, this.enabled,
+				this.rateLimitPerMin, this.signingSecretSet, secret, this.fireCount, this.lastFiredAt, this.lastRunId,
+				this.lastStatus, this.createdAt, this.updatedAt);
+	}
+
+}
