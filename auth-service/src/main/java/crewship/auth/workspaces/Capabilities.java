@@ -1,6 +1,7 @@
 package crewship.auth.workspaces;
 
 import java.util.Collection;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -44,7 +45,7 @@ public final class Capabilities {
 	private static SortedSet<String> grantable() {
 		SortedSet<String> grantable = new TreeSet<>(ALL);
 		grantable.add(CREDENTIALS_REVEAL);
-		return java.util.Collections.unmodifiableSortedSet(grantable);
+		return Collections.unmodifiableSortedSet(grantable);
 	}
 
 	/**
