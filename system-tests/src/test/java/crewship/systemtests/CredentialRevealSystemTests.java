@@ -25,6 +25,7 @@ class CredentialRevealSystemTests {
 
 	@BeforeAll
 	static void startSuite() {
+		IdentitySystemTests.startSuite(); // its sign-up helpers read its gateway field
 		gateway = RunningSuite.get().gatewayUrl();
 	}
 
