@@ -1,5 +1,8 @@
 package crewship.vault;
 
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
 import org.junit.jupiter.api.BeforeEach;
 
 import org.springframework.beans.factory.annotation.Autowired;
@@ -47,11 +50,24 @@ public abstract class VaultTestSupport {
 		this.owner = member(WorkspaceRole.OWNER);
 	}
 
-	/** A new user with the role in the workspace. */
-	protected String member(WorkspaceRole role) {
+	/** Membership versions, as auth-service's sequence hands them out: ever growing. */
+	private static final AtomicLong VERSIONS = new AtomicLong();
+
+	/** A new user with the role (and the capabilities) in the workspace. */
+	protected String member(WorkspaceRole role, String... capabilities) {
 		String userId = Cuid.next();
-		this.replica.apply(new Membership(this.workspaceId, userId, role, 1));
+		replicate(userId, role, capabilities);
 		return userId;
+	}
+
+	/**
+	 * What a newer membership record from auth-service does to the replica: the member
+	 * now holds exactly these capabilities.
+	 */
+	protected void replicate(String userId, WorkspaceRole role, String... capabilities) {
+		assertThat(this.replica
+			.apply(new Membership(this.workspaceId, userId, role, VERSIONS.incrementAndGet(), List.of(capabilities))))
+			.isTrue();
 	}
 
 	/**
@@ -60,7 +76,7 @@ public abstract class VaultTestSupport {
 	 */
 	protected String stranger() {
 		String userId = Cuid.next();
-		this.replica.apply(new Membership(this.workspaceId, userId, null, 1));
+		this.replica.apply(new Membership(this.workspaceId, userId, null, VERSIONS.incrementAndGet()));
 		return userId;
 	}
 

@@ -1,5 +1,6 @@
 package crewship.auth.internal;
 
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.http.ResponseEntity;
@@ -76,8 +77,8 @@ class InternalAuthController {
 			IdentityAssertion caller) {
 		requireInternal(caller);
 		return this.workspaces.membership(workspaceId, userId)
-			.map(member -> ResponseEntity
-				.ok(new Membership(workspaceId, userId, member.getRole(), member.getEventVersion())))
+			.map(member -> ResponseEntity.ok(new Membership(workspaceId, userId, member.getRole(),
+					member.getEventVersion(), List.copyOf(member.resolvedCapabilities()))))
 			.orElseThrow(() -> ProblemException.notFound("Not a member"));
 	}
 

@@ -13,6 +13,13 @@ import crewship.platform.web.ProblemException;
  */
 record CapabilityChange(List<String> set, List<String> grant, List<String> revoke, String preset) {
 
+	/** Whether the body names the capability in its set, grant or revoke list. */
+	boolean names(String capability) {
+		return (this.set != null && this.set.contains(capability))
+				|| (this.grant != null && this.grant.contains(capability))
+				|| (this.revoke != null && this.revoke.contains(capability));
+	}
+
 	/** The member's new set, from their current one. @throws ProblemException 400 */
 	SortedSet<String> applyTo(SortedSet<String> current) {
 		List<String> shapes = new ArrayList<>();
@@ -38,6 +45,11 @@ record CapabilityChange(List<String> set, List<String> grant, List<String> revok
 				throw ProblemException.badRequest("Unknown preset '" + this.preset + "'; known: chat, power, admin");
 			}
 			next = new TreeSet<>(Capabilities.PRESETS.get(this.preset));
+			// a preset is a bundle of the eight; the per-person reveal grant is not its
+			// to give or take
+			if (current.contains(Capabilities.CREDENTIALS_REVEAL)) {
+				next.add(Capabilities.CREDENTIALS_REVEAL);
+			}
 		}
 		else {
 			List<String> list = (this.set != null) ? this.set : (this.grant != null) ? this.grant : this.revoke;

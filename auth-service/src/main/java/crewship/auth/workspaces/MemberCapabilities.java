@@ -32,8 +32,11 @@ public class MemberCapabilities {
 
 	private final AuditTrail audit;
 
-	MemberCapabilities(WorkspaceMemberRepository members, WorkspaceAccess access, DomainEvents events,
-			AuditTrail audit) {
+	private final Memberships memberships;
+
+	MemberCapabilities(WorkspaceMemberRepository members, WorkspaceAccess access, DomainEvents events, AuditTrail audit,
+			Memberships memberships) {
+		this.memberships = memberships;
 		this.members = members;
 		this.access = access;
 		this.events = events;
@@ -44,8 +47,7 @@ public class MemberCapabilities {
 	public record Resolved(String userId, WorkspaceRole role, SortedSet<String> capabilities) {
 
 		static Resolved of(WorkspaceMember member) {
-			return new Resolved(member.getUserId(), member.getRole(),
-					Capabilities.resolve(member.getRole(), member.getCapabilities()));
+			return new Resolved(member.getUserId(), member.getRole(), member.resolvedCapabilities());
 		}
 
 	}
@@ -67,9 +69,14 @@ public class MemberCapabilities {
 			.toList();
 	}
 
+	/**
+	 * Changes a member's set and republishes their membership record (a new version) in
+	 * the same transaction. {@code credentials:reveal} is OWNER business: a body that
+	 * names it, or whose result adds or drops it, needs an OWNER caller.
+	 */
 	@Transactional
 	public Resolved change(IdentityAssertion caller, String workspaceId, String userId, CapabilityChange change) {
-		this.access.require(caller, workspaceId, Action.MANAGE);
+		WorkspaceRole callerRole = this.access.require(caller, workspaceId, Action.MANAGE);
 		if (caller.subject().equals(userId)) {
 			throw ProblemException.forbidden("You cannot change your own capabilities");
 		}
@@ -78,14 +85,21 @@ public class MemberCapabilities {
 		if (member.getRole() == WorkspaceRole.OWNER) {
 			throw ProblemException.forbidden("An OWNER's capabilities cannot be changed");
 		}
-		SortedSet<String> next = change.applyTo(Capabilities.resolve(member.getRole(), member.getCapabilities()));
-		member.changeCapabilities(next.toArray(String[]::new));
+		SortedSet<String> current = member.resolvedCapabilities();
+		SortedSet<String> next = change.applyTo(current);
+		boolean touchesReveal = change.names(Capabilities.CREDENTIALS_REVEAL)
+				|| current.contains(Capabilities.CREDENTIALS_REVEAL) != next.contains(Capabilities.CREDENTIALS_REVEAL);
+		if (touchesReveal && callerRole != WorkspaceRole.OWNER) {
+			throw ProblemException.forbidden("Only an OWNER may grant or revoke " + Capabilities.CREDENTIALS_REVEAL);
+		}
+		member.changeCapabilities(next.toArray(String[]::new), this.memberships.nextVersion());
 		this.members.flush();
 		Map<String, Object> data = Map.of("workspace_id", workspaceId, "user_id", userId, "capabilities",
 				List.copyOf(next));
 		this.audit.record(new AuditRecord(workspaceId, caller.subject(), "member.capabilities_changed",
 				"workspace_member", userId, data, null, null));
 		this.events.publish("member.capabilities_changed", workspaceId, workspaceId, caller.subject(), data);
+		this.memberships.capabilitiesChanged(member, caller.subject());
 		return Resolved.of(member);
 	}
 

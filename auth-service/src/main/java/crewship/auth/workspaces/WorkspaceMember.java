@@ -1,6 +1,7 @@
 package crewship.auth.workspaces;
 
 import java.time.Instant;
+import java.util.SortedSet;
 
 import jakarta.persistence.Entity;
 import jakarta.persistence.EnumType;
@@ -58,9 +59,15 @@ public class WorkspaceMember {
 		this.updatedAt = Timestamps.now();
 	}
 
-	void changeCapabilities(String[] capabilities) {
+	void changeCapabilities(String[] capabilities, long eventVersion) {
 		this.capabilities = capabilities;
+		this.eventVersion = eventVersion;
 		this.updatedAt = Timestamps.now();
+	}
+
+	/** The effective set: the stored one, else the role's default. */
+	public SortedSet<String> resolvedCapabilities() {
+		return Capabilities.resolve(this.role, this.capabilities);
 	}
 
 	public String[] getCapabilities() {

@@ -79,7 +79,8 @@ public class WorkspaceService {
 		this.members.save(new WorkspaceMember(workspace.getId(), ownerId, WorkspaceRole.OWNER, version));
 		this.events.publish("workspace.created", workspace.getId(), workspace.getId(), ownerId,
 				Map.of("id", workspace.getId(), "slug", slug, "name", name));
-		this.memberships.changed(workspace.getId(), ownerId, WorkspaceRole.OWNER, version, ownerId, "member.added");
+		this.memberships.changed(workspace.getId(), ownerId, WorkspaceRole.OWNER,
+				Capabilities.resolve(WorkspaceRole.OWNER, null), version, ownerId, "member.added");
 		return workspace;
 	}
 
@@ -148,8 +149,8 @@ public class WorkspaceService {
 		for (WorkspaceMember member : this.members.findByWorkspaceIdOrderByCreatedAtAsc(workspaceId,
 				Limit.unlimited())) {
 			this.members.delete(member);
-			this.memberships.changed(workspaceId, member.getUserId(), null, this.memberships.nextVersion(),
-					caller.subject(), "member.removed");
+			this.memberships.changed(workspaceId, member.getUserId(), null, new TreeSet<>(),
+					this.memberships.nextVersion(), caller.subject(), "member.removed");
 		}
 		this.events.publish("workspace.deleted", workspaceId, workspaceId, caller.subject(),
 				Map.of("id", workspaceId, "slug", workspace.getSlug()));
@@ -188,7 +189,8 @@ public class WorkspaceService {
 	public WorkspaceMember join(String workspaceId, String userId, WorkspaceRole role, String actor) {
 		long version = this.memberships.nextVersion();
 		WorkspaceMember member = this.members.saveAndFlush(new WorkspaceMember(workspaceId, userId, role, version));
-		this.memberships.changed(workspaceId, userId, role, version, actor, "member.added");
+		this.memberships.changed(workspaceId, userId, role, member.resolvedCapabilities(), version, actor,
+				"member.added");
 		return member;
 	}
 
@@ -214,7 +216,7 @@ public class WorkspaceService {
 			throw ProblemException.forbidden("An OWNER cannot be removed");
 		}
 		this.members.delete(member);
-		this.memberships.changed(workspaceId, member.getUserId(), null, this.memberships.nextVersion(),
+		this.memberships.changed(workspaceId, member.getUserId(), null, new TreeSet<>(), this.memberships.nextVersion(),
 				caller.subject(), "member.removed");
 	}
 
@@ -236,8 +238,10 @@ public class WorkspaceService {
 		long version = this.memberships.nextVersion();
 		member.changeRole(role, version);
 		this.members.flush();
-		this.memberships.changed(workspaceId, member.getUserId(), role, version, caller.subject(),
-				"member.role_changed");
+		// the record carries the new role's effective set (a member on the role fallback
+		// changes capabilities with it)
+		this.memberships.changed(workspaceId, member.getUserId(), role, member.resolvedCapabilities(), version,
+				caller.subject(), "member.role_changed");
 		return member;
 	}
 

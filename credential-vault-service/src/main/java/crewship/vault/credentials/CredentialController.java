@@ -21,6 +21,7 @@ import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
 import crewship.platform.identity.IdentityAssertion;
+import crewship.platform.membership.MemberCapability;
 import crewship.platform.membership.WorkspaceRole.Action;
 import crewship.vault.workspace.CurrentWorkspace;
 import crewship.vault.workspace.CurrentWorkspace.Current;
@@ -62,7 +63,7 @@ class CredentialController {
 	@ResponseStatus(HttpStatus.CREATED)
 	CredentialView create(@Valid @RequestBody CreateCredential body, IdentityAssertion caller,
 			HttpServletRequest request) {
-		Current current = this.workspace.authorise(caller, request, Action.CREATE);
+		Current current = this.workspace.authorise(caller, request, Action.CREATE, MemberCapability.CREDENTIAL_CREATE);
 		return this.credentials.create(current.workspaceId(), caller.subject(), RequestOrigin.of(request), body);
 	}
 

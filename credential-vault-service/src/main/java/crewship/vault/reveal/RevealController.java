@@ -52,7 +52,7 @@ class RevealController {
 		// member
 		Reveals.requireInteractiveSession(caller);
 		Current current = this.workspace.authorise(caller, request, Action.READ);
-		Reveals.Revealed revealed = this.reveals.reveal(caller, current.workspaceId(), current.role(), credentialId,
+		Reveals.Revealed revealed = this.reveals.reveal(caller, current, credentialId,
 				(body != null) ? body.reason() : null, RequestOrigin.of(request));
 		return ResponseEntity.ok().cacheControl(CacheControl.noStore()).body(revealed);
 	}

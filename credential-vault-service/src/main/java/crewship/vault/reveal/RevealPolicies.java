@@ -14,9 +14,8 @@ import crewship.platform.ids.Timestamps;
 import crewship.vault.credentials.RequestOrigin;
 
 /**
- * The workspace reveal switch (off until an OWNER turns it on) and the
- * {@code credentials:reveal} holders. The switch only moves when its audit record is
- * written in the same transaction.
+ * The workspace reveal switch (off until an OWNER turns it on). The switch only moves
+ * when its audit record is written in the same transaction.
  */
 @Service
 class RevealPolicies {
@@ -46,19 +45,6 @@ class RevealPolicies {
 				on conflict (workspace_id) do update
 				   set enabled = excluded.enabled, updated_by = excluded.updated_by, updated_at = excluded.updated_at
 				""", workspaceId, enabled, actor, Timestamp.from(Timestamps.now()));
-	}
-
-	/**
-	 * Whether the member holds {@code credentials:reveal}. auth-service does not
-	 * replicate member capabilities yet, so the vault's own table answers, and an unknown
-	 * member holds nothing.
-	 */
-	@Transactional(readOnly = true)
-	boolean mayReveal(String workspaceId, String userId) {
-		return !this.jdbc
-			.queryForList("select 1 from reveal_grants where workspace_id = ? and user_id = ?", Integer.class,
-					workspaceId, userId)
-			.isEmpty();
 	}
 
 }

@@ -10,6 +10,7 @@ import org.springframework.transaction.annotation.Transactional;
 import crewship.platform.identity.AuthMethod;
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.ids.Timestamps;
+import crewship.platform.membership.MemberCapability;
 import crewship.platform.membership.WorkspaceRole;
 import crewship.platform.membership.WorkspaceRole.Action;
 import crewship.platform.web.ProblemException;
@@ -19,6 +20,7 @@ import crewship.vault.credentials.Credentials;
 import crewship.vault.credentials.RequestOrigin;
 import crewship.vault.credentials.Sensitivity;
 import crewship.vault.crypto.SealedSecrets;
+import crewship.vault.workspace.CurrentWorkspace.Current;
 
 /**
  * The one path that hands a stored value to a person. Every gate of the page is checked
@@ -48,19 +50,22 @@ class Reveals {
 	}
 
 	/**
-	 * @param role the caller's role in the workspace, already resolved (404 outside it)
+	 * @param member the caller's membership, already resolved (404 outside it)
 	 */
 	@Transactional
-	Revealed reveal(IdentityAssertion caller, String workspaceId, WorkspaceRole role, String credentialId,
-			String reason, RequestOrigin origin) {
+	Revealed reveal(IdentityAssertion caller, Current member, String credentialId, String reason,
+			RequestOrigin origin) {
 		requireInteractiveSession(caller);
+		String workspaceId = member.workspaceId();
+		WorkspaceRole role = member.role();
 		if (!this.policies.enabled(workspaceId)) {
 			throw ProblemException.forbidden("Reveal is turned off for this workspace (an OWNER can enable it)");
 		}
 		if (!role.permits(Action.CREATE)) {
 			throw ProblemException.forbidden("Reveal needs MANAGER or above");
 		}
-		if (!this.policies.mayReveal(workspaceId, caller.subject())) {
+		// granted per person through auth-service, replicated with the membership
+		if (!member.hasCapability(MemberCapability.CREDENTIALS_REVEAL)) {
 			throw ProblemException.forbidden("Your membership does not carry the credentials:reveal capability");
 		}
 		Credential credential = this.credentials.find(workspaceId, credentialId);

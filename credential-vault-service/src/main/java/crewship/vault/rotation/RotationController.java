@@ -16,14 +16,16 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
 
 import crewship.platform.identity.IdentityAssertion;
+import crewship.platform.membership.MemberCapability;
 import crewship.platform.membership.WorkspaceRole.Action;
 import crewship.vault.credentials.RequestOrigin;
 import crewship.vault.workspace.CurrentWorkspace;
 import crewship.vault.workspace.CurrentWorkspace.Current;
 
 /**
- * Rotate, list rotations, end a grace window early. Rotating needs OWNER/ADMIN: the
- * {@code credential.rotate} capability that widens it is not replicated to the vault yet.
+ * Rotate, list rotations, end a grace window early. Rotating and cancelling need
+ * OWNER/ADMIN or the {@code credential.rotate} capability (an on-call MEMBER rotates a
+ * leaked token without blanket vault access).
  */
 @RestController
 class RotationController {
@@ -43,7 +45,7 @@ class RotationController {
 	@PostMapping("/api/v1/credentials/{credentialId}/rotate")
 	Rotations.Rotation rotate(@PathVariable String credentialId, @Valid @RequestBody RotateRequest body,
 			IdentityAssertion caller, HttpServletRequest request) {
-		Current current = this.workspace.authorise(caller, request, Action.MANAGE);
+		Current current = this.workspace.authorise(caller, request, Action.MANAGE, MemberCapability.CREDENTIAL_ROTATE);
 		return this.rotations.rotate(current.workspaceId(), credentialId, caller.subject(), RequestOrigin.of(request),
 				body.value(), (body.graceSeconds() != null) ? body.graceSeconds() : 86400);
 	}
@@ -57,7 +59,7 @@ class RotationController {
 
 	@DeleteMapping("/api/v1/credential-rotations/{rotationId}")
 	Map<String, Object> cancel(@PathVariable String rotationId, IdentityAssertion caller, HttpServletRequest request) {
-		Current current = this.workspace.authorise(caller, request, Action.MANAGE);
+		Current current = this.workspace.authorise(caller, request, Action.MANAGE, MemberCapability.CREDENTIAL_ROTATE);
 		return this.rotations.cancel(current.workspaceId(), rotationId, caller.subject(), RequestOrigin.of(request));
 	}
 

@@ -8,6 +8,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.stereotype.Component;
 
 import crewship.platform.identity.IdentityAssertion;
+import crewship.platform.membership.Membership;
 import crewship.platform.membership.WorkspaceAccess;
 import crewship.platform.membership.WorkspaceRole;
 import crewship.platform.membership.WorkspaceRole.Action;
@@ -33,8 +34,16 @@ public class CurrentWorkspace {
 		this.jdbc = jdbc;
 	}
 
-	/** The workspace and the caller's role in it. */
-	public record Current(String workspaceId, WorkspaceRole role) {
+	/**
+	 * The workspace, the caller's role in it and the capabilities their membership
+	 * carries (as replicated from auth-service).
+	 */
+	public record Current(String workspaceId, WorkspaceRole role, List<String> capabilities) {
+
+		public boolean hasCapability(String capability) {
+			return this.capabilities.contains(capability);
+		}
+
 	}
 
 	/**
@@ -42,6 +51,17 @@ public class CurrentWorkspace {
 	 * outside it, 403 for a role too low
 	 */
 	public Current authorise(IdentityAssertion caller, HttpServletRequest request, Action action) {
+		return authorise(caller, request, action, null);
+	}
+
+	/**
+	 * The pages' layered gate: the role permits the action, or the membership carries the
+	 * capability.
+	 * @param capability widens the role; null for the role alone
+	 * @throws ProblemException as
+	 * {@link #authorise(IdentityAssertion, HttpServletRequest, Action)}
+	 */
+	public Current authorise(IdentityAssertion caller, HttpServletRequest request, Action action, String capability) {
 		String userId = caller.requireUser();
 		String reference = request.getHeader(HEADER);
 		if (reference == null || reference.isBlank()) {
@@ -58,7 +78,8 @@ public class CurrentWorkspace {
 			reference = mine.get(0);
 		}
 		String workspaceId = reference.trim();
-		return new Current(workspaceId, this.access.require(caller, workspaceId, action));
+		Membership membership = this.access.requireMembership(caller, workspaceId, action, capability);
+		return new Current(workspaceId, membership.role(), membership.capabilities());
 	}
 
 }

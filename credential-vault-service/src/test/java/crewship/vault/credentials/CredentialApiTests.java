@@ -95,6 +95,12 @@ class CredentialApiTests extends VaultTestSupport {
 		String stranger = stranger();
 		assertThat(as(member).postJson("/api/v1/credentials", "{\"name\":\"x\",\"value\":\"y\"}").status())
 			.isEqualTo(403);
+		String creator = member(WorkspaceRole.MEMBER, "chat", "credential.create");
+		Response created = as(creator).postJson("/api/v1/credentials", "{\"name\":\"creator-key\",\"value\":\"y\"}");
+		assertThat(created.status()).as("a MEMBER holding credential.create").isEqualTo(201);
+		assertThat(as(creator).delete("/api/v1/credentials/" + created.json().get("id").asString()).status())
+			.as("the capability widens create only")
+			.isEqualTo(403);
 		assertThat(as(manager).postJson("/api/v1/credentials", "{\"name\":\"npm\",\"value\":\"y\"}").status())
 			.isEqualTo(201);
 		assertThat(as(manager).delete("/api/v1/credentials/" + id).status()).as("delete is manage").isEqualTo(403);

@@ -1,9 +1,7 @@
 package crewship.vault.reveal;
 
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.List;
-import java.time.Instant;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
@@ -12,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import crewship.platform.events.Topics;
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.ids.Cuid;
+import crewship.platform.membership.MemberCapability;
 import crewship.platform.membership.WorkspaceRole;
 import crewship.platform.testing.TestHttp;
 import crewship.platform.testing.TestHttp.Response;
@@ -33,13 +32,15 @@ class RevealTests extends VaultTestSupport {
 	void credentialAndPolicy() {
 		this.secret = "ghp_" + Cuid.next();
 		this.credentialId = createCredential("GH_TOKEN", this.secret);
-		grant(this.owner);
+		grant(this.owner, WorkspaceRole.OWNER);
 	}
 
-	void grant(String userId) {
-		this.jdbc.update(
-				"insert into reveal_grants (workspace_id, user_id, granted_by, granted_at) values (?, ?, ?, ?)",
-				this.workspaceId, userId, this.owner, Timestamp.from(Instant.now()));
+	/**
+	 * As auth-service's record does once an OWNER granted it through the capabilities
+	 * API.
+	 */
+	void grant(String userId, WorkspaceRole role) {
+		replicate(userId, role, "chat", MemberCapability.CREDENTIALS_REVEAL);
 	}
 
 	String path() {
@@ -120,8 +121,7 @@ class RevealTests extends VaultTestSupport {
 		String admin = member(WorkspaceRole.ADMIN);
 		assertThat(as(admin).postJson(path(), REASON).json().get("detail").asString()).as("OWNER/ADMIN lack it too")
 			.contains("credentials:reveal");
-		String member = member(WorkspaceRole.MEMBER);
-		grant(member);
+		String member = member(WorkspaceRole.MEMBER, "chat", MemberCapability.CREDENTIALS_REVEAL);
 		assertThat(as(member).postJson(path(), REASON).status()).as("role floor").isEqualTo(403);
 		assertThat(as(stranger()).postJson(path(), REASON).status()).as("not a member").isEqualTo(404);
 		assertThat(as(this.owner).postJson("/api/v1/credentials/" + Cuid.next() + "/reveal", REASON).status())
@@ -135,6 +135,24 @@ class RevealTests extends VaultTestSupport {
 		assertThat(sealed.status()).isEqualTo(403);
 		assertThat(sealed.json().get("detail").asString()).contains("SEALED");
 		assertThat(reveals()).isZero();
+	}
+
+	@Test
+	void theCapabilityComesFromTheReplicatedMembershipAndGoesWithIt() {
+		enable();
+		String admin = member(WorkspaceRole.ADMIN, "chat", "credential.create", "credential.rotate");
+		Response without = as(admin).postJson(path(), REASON);
+		assertThat(without.status()).as("the admin bundle does not carry it").isEqualTo(403);
+		assertThat(without.json().get("detail").asString()).contains("credentials:reveal");
+
+		grant(admin, WorkspaceRole.ADMIN);
+		Response revealed = as(admin).postJson(path(), REASON);
+		assertThat(revealed.status()).as(revealed.body()).isEqualTo(200);
+		assertThat(revealed.json().get("value").asString()).isEqualTo(this.secret);
+
+		replicate(admin, WorkspaceRole.ADMIN, "chat");
+		assertThat(as(admin).postJson(path(), REASON).status()).as("revoked: the newer record wins").isEqualTo(403);
+		assertThat(reveals()).isEqualTo(1);
 	}
 
 	/**

@@ -65,6 +65,32 @@ class RotationTests extends VaultTestSupport {
 	}
 
 	@Test
+	void aMemberHoldingCredentialRotateRotatesAndCancels() {
+		String id = createCredential("oncall", "sk-old-" + Cuid.next());
+		String plain = member(WorkspaceRole.MEMBER, "chat");
+		String oncall = member(WorkspaceRole.MEMBER, "chat", "credential.rotate");
+		Response refused = as(plain).postJson("/api/v1/credentials/" + id + "/rotate", "{\"value\":\"x\"}");
+		assertThat(refused.status()).isEqualTo(403);
+		assertThat(refused.json().get("detail").asString()).contains("credential.rotate");
+
+		String fresh = "sk-new-" + Cuid.next();
+		Response rotated = as(oncall).postJson("/api/v1/credentials/" + id + "/rotate",
+				"{\"value\":\"" + fresh + "\",\"grace_seconds\":3600}");
+		assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+		assertThat(rotated.json().get("rotated_by").asString()).isEqualTo(oncall);
+		assertThat(resolve(id).json().get("value").asString()).isEqualTo(fresh);
+		String rotationId = rotated.json().get("id").asString();
+
+		assertThat(as(plain).delete("/api/v1/credential-rotations/" + rotationId).status()).isEqualTo(403);
+		Response cancelled = as(oncall).delete("/api/v1/credential-rotations/" + rotationId);
+		assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+		assertThat(cancelled.json().get("status").asString()).isEqualTo("CANCELLED");
+
+		// the capability widens rotation only: deleting stays OWNER/ADMIN
+		assertThat(as(oncall).delete("/api/v1/credentials/" + id).status()).isEqualTo(403);
+	}
+
+	@Test
 	void zeroGraceExpiresAtOnceAndElapsedWindowsAreScrubbed() {
 		String id = createCredential("instant", "v1-" + Cuid.next());
 		Response instant = as(this.owner).postJson("/api/v1/credentials/" + id + "/rotate",

@@ -11,11 +11,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.client.RestClient;
 
 import crewship.platform.identity.AuthMethod;
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.ids.Cuid;
+import crewship.platform.membership.Membership;
 import crewship.platform.membership.MembershipLookup;
 import crewship.platform.membership.MembershipReplica;
 import crewship.platform.membership.ReplicatedRoles;
@@ -40,6 +42,9 @@ class MembershipLookupTests {
 
 	@Autowired
 	RestClient.Builder restClients;
+
+	@Autowired
+	JdbcTemplate jdbc;
 
 	HttpServer auth;
 
@@ -107,6 +112,52 @@ class MembershipLookupTests {
 		IdentityAssertion caller = new IdentityAssertion(Cuid.next(), AuthMethod.SESSION, "s", null);
 		assertThatThrownBy(() -> this.access.require(caller, Cuid.next(), Action.READ)).isInstanceOfSatisfying(
 				ProblemException.class, ex -> assertThat(ex.getStatusCode().value()).isEqualTo(503));
+	}
+
+	@Test
+	void aMissKeepsTheCapabilitiesAuthAnswers() {
+		String workspace = Cuid.next();
+		String user = Cuid.next();
+		this.answer = "{\"workspace_id\":\"" + workspace + "\",\"user_id\":\"" + user
+				+ "\",\"role\":\"MEMBER\",\"version\":5,\"capabilities\":[\"credential.rotate\",\"chat\"]}";
+		IdentityAssertion caller = new IdentityAssertion(user, AuthMethod.SESSION, "s", null);
+		Membership membership = this.access.requireMembership(caller, workspace, Action.MANAGE, "credential.rotate");
+		assertThat(membership.capabilities()).containsExactly("chat", "credential.rotate");
+		assertThat(this.replica.find(workspace, user).orElseThrow().hasCapability("credential.rotate")).isTrue();
+		assertThat(this.lookups).hasValue(1);
+	}
+
+	@Test
+	void aRowFromBeforeCapabilitiesIsRefreshedOnceFromAuth() {
+		String workspace = Cuid.next();
+		String user = Cuid.next();
+		// what platform V2 leaves for a row replicated before capabilities travelled
+		this.jdbc.update("insert into platform_workspace_membership (workspace_id, user_id, role, version) "
+				+ "values (?, ?, 'MEMBER', 3)", workspace, user);
+		this.answer = "{\"workspace_id\":\"" + workspace + "\",\"user_id\":\"" + user
+				+ "\",\"role\":\"MEMBER\",\"version\":3,\"capabilities\":[\"chat\",\"credential.create\"]}";
+		IdentityAssertion caller = new IdentityAssertion(user, AuthMethod.SESSION, "s", null);
+		assertThat(this.access.requireMembership(caller, workspace, Action.CREATE, "credential.create").role())
+			.isEqualTo(WorkspaceRole.MEMBER);
+		assertThat(this.access.requireMembership(caller, workspace, Action.CREATE, "credential.create").role())
+			.isEqualTo(WorkspaceRole.MEMBER);
+		assertThat(this.lookups).as("refreshed once, then the replica answers").hasValue(1);
+	}
+
+	@Test
+	void aRowFromBeforeCapabilitiesKeepsItsRoleWhenAuthIsDown() {
+		String workspace = Cuid.next();
+		String user = Cuid.next();
+		this.jdbc.update("insert into platform_workspace_membership (workspace_id, user_id, role, version) "
+				+ "values (?, ?, 'MEMBER', 3)", workspace, user);
+		this.status = 500;
+		this.answer = "{}";
+		IdentityAssertion caller = new IdentityAssertion(user, AuthMethod.SESSION, "s", null);
+		assertThat(this.access.require(caller, workspace, Action.READ)).isEqualTo(WorkspaceRole.MEMBER);
+		assertThatThrownBy(() -> this.access.requireMembership(caller, workspace, Action.CREATE, "credential.create"))
+			.as("unknown capabilities grant nothing")
+			.isInstanceOfSatisfying(ProblemException.class,
+					ex -> assertThat(ex.getStatusCode().value()).isEqualTo(403));
 	}
 
 }

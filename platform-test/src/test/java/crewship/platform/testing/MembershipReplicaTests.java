@@ -1,6 +1,7 @@
 package crewship.platform.testing;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
@@ -11,14 +12,20 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import crewship.platform.events.DomainEvents;
+import crewship.platform.identity.AuthMethod;
+import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.events.Topics;
 import crewship.platform.ids.Cuid;
 import crewship.platform.membership.Membership;
 import crewship.platform.membership.MembershipReplica;
+import crewship.platform.membership.WorkspaceAccess;
 import crewship.platform.membership.WorkspaceRole;
+import crewship.platform.membership.WorkspaceRole.Action;
+import crewship.platform.web.ProblemException;
 
 import static crewship.platform.testing.ProblemDetailsTests.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Roles come from the replica fed by crewship.memberships.v1, and RBAC answers from them.
@@ -34,6 +41,9 @@ class MembershipReplicaTests {
 
 	@Autowired
 	MembershipReplica replica;
+
+	@Autowired
+	WorkspaceAccess access;
 
 	@Autowired
 	PlatformTransactionManager transactionManager;
@@ -94,6 +104,45 @@ class MembershipReplicaTests {
 
 		var anonymous = http.withHeader("X-Crewship-Identity", TestIdentities.anonymous());
 		assertProblem(anonymous.get(widgets), 401, widgets);
+	}
+
+	@Test
+	void capabilitiesTravelWithTheRecordAndAStaleRecordCannotRestoreThem() throws InterruptedException {
+		String workspace = Cuid.next();
+		String user = Cuid.next();
+		publish(new Membership(workspace, user, WorkspaceRole.MEMBER, 1, List.of("credential.rotate", "chat")));
+		awaitRole(workspace, user, WorkspaceRole.MEMBER);
+		Membership stored = this.replica.find(workspace, user).orElseThrow();
+		assertThat(stored.capabilities()).containsExactly("chat", "credential.rotate");
+		assertThat(stored.hasCapability("credential.rotate")).isTrue();
+
+		// revoked at version 2; the older grant replayed afterwards must not win
+		assertThat(this.replica.apply(new Membership(workspace, user, WorkspaceRole.MEMBER, 2, List.of("chat"))))
+			.isTrue();
+		assertThat(this.replica
+			.apply(new Membership(workspace, user, WorkspaceRole.MEMBER, 1, List.of("chat", "credential.rotate"))))
+			.isFalse();
+		assertThat(this.replica.find(workspace, user).orElseThrow().hasCapability("credential.rotate")).isFalse();
+	}
+
+	@Test
+	void theLayeredGateAcceptsTheRoleOrTheCapability() {
+		String workspace = Cuid.next();
+		String holder = Cuid.next();
+		String plain = Cuid.next();
+		this.replica.apply(new Membership(workspace, holder, WorkspaceRole.MEMBER, 1, List.of("chat", "x.do")));
+		this.replica.apply(new Membership(workspace, plain, WorkspaceRole.MEMBER, 1, List.of("chat")));
+		IdentityAssertion asHolder = new IdentityAssertion(holder, AuthMethod.SESSION, "s", null);
+		IdentityAssertion asPlain = new IdentityAssertion(plain, AuthMethod.SESSION, "s", null);
+		assertThat(this.access.requireMembership(asHolder, workspace, Action.MANAGE, "x.do").role())
+			.isEqualTo(WorkspaceRole.MEMBER);
+		assertThatThrownBy(() -> this.access.requireMembership(asPlain, workspace, Action.MANAGE, "x.do"))
+			.isInstanceOfSatisfying(ProblemException.class,
+					ex -> assertThat(ex.getStatusCode().value()).isEqualTo(403));
+		assertThatThrownBy(() -> this.access.require(asHolder, workspace, Action.MANAGE))
+			.as("the capability widens only where asked for")
+			.isInstanceOfSatisfying(ProblemException.class,
+					ex -> assertThat(ex.getStatusCode().value()).isEqualTo(403));
 	}
 
 }

@@ -24,6 +24,15 @@ public class WorkspaceAccess {
 		 */
 		WorkspaceRole roleOf(String workspaceId, String userId);
 
+		/**
+		 * @return the user's membership with its capabilities, or null when the user is
+		 * no member; a source that knows only roles answers with no capabilities
+		 */
+		default Membership membershipOf(String workspaceId, String userId) {
+			WorkspaceRole role = roleOf(workspaceId, userId);
+			return (role != null) ? new Membership(workspaceId, userId, role, 0) : null;
+		}
+
 	}
 
 	private final Roles roles;
@@ -36,6 +45,17 @@ public class WorkspaceAccess {
 	 * @return the caller's role in the workspace, once it permits the action
 	 */
 	public WorkspaceRole require(IdentityAssertion caller, String workspaceId, Action action) {
+		return requireMembership(caller, workspaceId, action, null).role();
+	}
+
+	/**
+	 * The layered gate of the pages ("role, or a member holding the capability"): the
+	 * role permits the action, or the membership carries the capability.
+	 * @param capability the capability that widens the role; null for the role alone
+	 * @return the caller's membership, once it permits the action
+	 */
+	public Membership requireMembership(IdentityAssertion caller, String workspaceId, Action action,
+			String capability) {
 		if (!caller.isAuthenticated()) {
 			throw ProblemException.unauthorized("Authentication required");
 		}
@@ -45,15 +65,16 @@ public class WorkspaceAccess {
 		if (workspaceId == null || workspaceId.isBlank()) {
 			throw ProblemException.badRequest("workspace_id is required");
 		}
-		WorkspaceRole role = this.roles.roleOf(workspaceId, caller.subject());
-		if (role == null) {
+		Membership membership = this.roles.membershipOf(workspaceId, caller.subject());
+		if (membership == null || membership.role() == null) {
 			throw ProblemException.notFound("Workspace not found");
 		}
-		if (!role.permits(action)) {
-			throw ProblemException
-				.forbidden("Your role " + role + " may not " + action.name().toLowerCase() + " in this workspace");
+		WorkspaceRole role = membership.role();
+		if (role.permits(action) || (capability != null && membership.hasCapability(capability))) {
+			return membership;
 		}
-		return role;
+		throw ProblemException.forbidden("Your role " + role + " may not " + action.name().toLowerCase()
+				+ " in this workspace" + ((capability != null) ? " without the " + capability + " capability" : ""));
 	}
 
 }

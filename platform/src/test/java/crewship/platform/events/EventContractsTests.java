@@ -1,6 +1,7 @@
 package crewship.platform.events;
 
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -31,14 +32,30 @@ class EventContractsTests {
 	}
 
 	@Test
-	void membershipFieldsAreSnakeCase() {
-		Membership membership = new Membership("ws1", "user1", WorkspaceRole.ADMIN, 7);
+	void membershipFieldsAreSnakeCaseWithSortedCapabilities() {
+		Membership membership = new Membership("ws1", "user1", WorkspaceRole.MEMBER, 7,
+				List.of("credentials:reveal", "chat", "credential.rotate"));
 		JsonNode json = this.plain.readTree(this.plain.writeValueAsString(membership));
-		assertThat(json.propertyNames()).containsExactlyInAnyOrder("workspace_id", "user_id", "role", "version");
-		assertThat(json.get("role").asString()).isEqualTo("ADMIN");
-		assertThat(this.plain.readValue("{\"workspace_id\":\"ws1\",\"user_id\":\"user1\",\"role\":null,\"version\":8}",
-				Membership.class))
-			.isEqualTo(new Membership("ws1", "user1", null, 8));
+		assertThat(json.propertyNames()).containsExactlyInAnyOrder("workspace_id", "user_id", "role", "version",
+				"capabilities");
+		assertThat(json.get("role").asString()).isEqualTo("MEMBER");
+		assertThat(json.get("capabilities").valueStream().map(JsonNode::asString).toList()).containsExactly("chat",
+				"credential.rotate", "credentials:reveal");
+		assertThat(this.plain.readValue(json.toString(), Membership.class)).isEqualTo(membership);
+		assertThat(membership.hasCapability("credential.rotate")).isTrue();
+		assertThat(membership.hasCapability("credential.create")).isFalse();
+	}
+
+	@Test
+	void aRecordWithoutCapabilitiesReadsAsAnEmptySet() {
+		Membership old = this.plain.readValue(
+				"{\"workspace_id\":\"ws1\",\"user_id\":\"user1\",\"role\":\"ADMIN\",\"version\":8}", Membership.class);
+		assertThat(old).isEqualTo(new Membership("ws1", "user1", WorkspaceRole.ADMIN, 8));
+		assertThat(old.capabilities()).isEmpty();
+		Membership removed = this.plain.readValue(
+				"{\"workspace_id\":\"ws1\",\"user_id\":\"user1\",\"role\":null,\"version\":9,\"capabilities\":[\"chat\"]}",
+				Membership.class);
+		assertThat(removed.hasCapability("chat")).as("a removed member holds nothing").isFalse();
 	}
 
 }
