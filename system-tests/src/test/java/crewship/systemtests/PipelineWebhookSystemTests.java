@@ -163,7 +163,11 @@ class PipelineWebhookSystemTests {
 				"{\"name\":\"Hook Agent\",\"slug\":\"hook-" + suffix + "\",\"crew_id\":\"" + crewId + "\"}", "Cookie",
 				owner.cookieHeader(), "Origin", gateway);
 		String agentId = agent.json().get("id").asString();
-		String secret = WebhookSignatureSystemTests.mint(workspaceId, agentId);
+		Response rotated = Client.post(
+				gateway + "/api/v1/agents/" + agentId + "/webhook-secret/rotate?workspace_id=" + workspaceId, "",
+				"Cookie", owner.cookieHeader(), "Origin", gateway);
+		assertThat(rotated.status()).as(rotated.body()).isEqualTo(200);
+		String secret = rotated.json().get("webhook_secret").asString();
 		String body = "{\"prompt\":\"x\"}";
 		Response otherCrew = Client.post(gateway + "/api/v1/webhooks/" + UUID.randomUUID() + "/" + agentId + "/trigger",
 				body, "X-Signature", hmac(secret, body));
