@@ -208,7 +208,11 @@ public final class Suite implements AutoCloseable {
 		}
 	}
 
-	private void awaitReady() {
+	/**
+	 * Returns once every JVM of the suite answers ready again (after a failure test
+	 * disturbed it, e.g. stopped the broker their readiness includes).
+	 */
+	public void awaitReady() {
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 		Map<Component, ChildProcess> waiting = new LinkedHashMap<>(this.processes);
 		long deadline = System.nanoTime() + HEALTHY_WITHIN.toNanos();
