@@ -203,7 +203,12 @@ public final class WebhookIngestion {
 	}
 
 	/** A delivery over HTTP; 202 is an acknowledgement, anything else an error. */
-	record HttpWay(String name, HttpClient http, AtomicLong refused, RequestFor request) implements Way {
+	record HttpWay(String name, HttpClient http, AtomicLong refused, AtomicLong shown,
+			RequestFor request) implements Way {
+
+		HttpWay(String name, HttpClient http, AtomicLong refused, RequestFor request) {
+			this(name, http, refused, new AtomicLong(), request);
+		}
 
 		@Override
 		public boolean deliver(Agent agent, String body) throws Exception {
@@ -214,7 +219,7 @@ public final class WebhookIngestion {
 			if (response.statusCode() == 429) {
 				this.refused.incrementAndGet();
 			}
-			if (response.statusCode() != 202 && this.refused.get() < 3) {
+			if (response.statusCode() != 202 && this.shown.getAndIncrement() < 5) {
 				System.out.println(this.name + ": " + response.statusCode() + " " + response.body());
 			}
 			return response.statusCode() == 202;
