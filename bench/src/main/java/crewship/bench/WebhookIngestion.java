@@ -238,22 +238,25 @@ public final class WebhookIngestion {
 	 */
 	private static List<Agent> setUp(HttpClient http, String gateway, String internal, Path dataDir, int count)
 			throws Exception {
-		JsonNode owner = json(http.send(post(gateway + "/api/v1/bootstrap",
-				"{\"full_name\":\"Bench Owner\",\"email\":\"bench@example.com\",\"password\":\"bench-"
-						+ UUID.randomUUID() + "\"}"),
+		JsonNode owner = json(settled(http,
+				post(gateway + "/api/v1/bootstrap",
+						"{\"full_name\":\"Bench Owner\",\"email\":\"bench@example.com\",\"password\":\"bench-"
+								+ UUID.randomUUID() + "\"}"),
 				HttpResponse.BodyHandlers.ofString()));
 		String token = owner.get("cli_token").asString();
 		String workspaceId = owner.get("workspace_id").asString();
 		String internalToken = Files.readString(dataDir.resolve("secrets/internal-token")).trim();
-		String crewId = json(http.send(post(gateway + "/api/v1/crews?workspace_id=" + workspaceId,
-				"{\"name\":\"Hooks\",\"slug\":\"hooks\",\"container_memory_mb\":2048}", "Authorization",
-				"Bearer " + token), HttpResponse.BodyHandlers.ofString()))
+		String crewId = json(settled(http,
+				post(gateway + "/api/v1/crews?workspace_id=" + workspaceId,
+						"{\"name\":\"Hooks\",\"slug\":\"hooks\",\"container_memory_mb\":2048}", "Authorization",
+						"Bearer " + token),
+				HttpResponse.BodyHandlers.ofString()))
 			.get("id")
 			.asString();
 		List<String> agentIds = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
 			agentIds
-				.add(json(http.send(
+				.add(json(settled(http,
 						post(gateway + "/api/v1/agents?workspace_id=" + workspaceId,
 								"{\"name\":\"Hook " + i + "\",\"slug\":\"hook-" + i + "\",\"crew_id\":\"" + crewId
 										+ "\"}",
@@ -415,6 +418,21 @@ public final class WebhookIngestion {
 			request.header(headers[i], headers[i + 1]);
 		}
 		return request.build();
+	}
+
+	/**
+	 * Sends a set-up request, again while the just-started suite answers 503 (a service
+	 * behind the gateway still warming up), for at most a minute.
+	 */
+	private static HttpResponse<String> settled(HttpClient http, HttpRequest request,
+			HttpResponse.BodyHandler<String> body) throws Exception {
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		HttpResponse<String> response = http.send(request, body);
+		while (response.statusCode() == 503 && System.nanoTime() < deadline) {
+			Thread.sleep(1000);
+			response = http.send(request, body);
+		}
+		return response;
 	}
 
 	private static JsonNode json(HttpResponse<String> response) {
