@@ -26,10 +26,20 @@ final class ChildProcess {
 	}
 
 	static ChildProcess start(String name, List<String> command, Map<String, String> env, Path logFile) {
+		return start(name, command, env, logFile, false);
+	}
+
+	/**
+	 * @param append whether to keep what the log file holds (a restarted process's log
+	 * follows its previous run's)
+	 */
+	static ChildProcess start(String name, List<String> command, Map<String, String> env, Path logFile,
+			boolean append) {
 		try {
 			Files.createDirectories(logFile.getParent());
 			ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.to(logFile.toFile()))
+				.redirectOutput(append ? ProcessBuilder.Redirect.appendTo(logFile.toFile())
+						: ProcessBuilder.Redirect.to(logFile.toFile()))
 				.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
 			builder.environment().putAll(env);
 			return new ChildProcess(name, builder.start(), logFile);
@@ -83,6 +93,16 @@ final class ChildProcess {
 	/** SIGTERM (the JVM shuts down gracefully), then SIGKILL after the grace period. */
 	void requestStop() {
 		this.process.destroy();
+	}
+
+	/** SIGKILL, as a crash would end it; returns once it has exited. */
+	void kill() {
+		try {
+			this.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	void awaitStop(long graceSeconds) {

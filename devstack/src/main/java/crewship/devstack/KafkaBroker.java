@@ -20,7 +20,11 @@ final class KafkaBroker {
 	private KafkaBroker() {
 	}
 
-	static ChildProcess start(DevstackConfig config, Log log) {
+	/**
+	 * Starts the broker on the data directory's log directories (formatted on first use).
+	 * @param restart whether it ran before in this suite (its log is then appended to)
+	 */
+	static ChildProcess start(DevstackConfig config, Log log, boolean restart) {
 		int port = config.port(9092);
 		int controllerPort = config.port(9093);
 		Ports.requireFree(port, "Kafka broker");
@@ -56,7 +60,7 @@ final class KafkaBroker {
 			format(dir, properties, config);
 		}
 		ChildProcess broker = ChildProcess.start("kafka", kafkaJvm(config, dir, "kafka.Kafka", properties.toString()),
-				Map.of(), config.logs().resolve("kafka.log"));
+				Map.of(), config.logs().resolve("kafka.log"), restart);
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 		while (!Ports.answers("127.0.0.1", port, Duration.ofMillis(500))) {
 			if (!broker.isAlive() || System.nanoTime() > deadline) {

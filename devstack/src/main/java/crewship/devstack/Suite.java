@@ -51,7 +51,7 @@ public final class Suite implements AutoCloseable {
 
 	private Postgres postgres;
 
-	private ChildProcess kafka;
+	private Broker kafka;
 
 	private final Map<Component, ChildProcess> processes = new LinkedHashMap<>();
 
@@ -91,8 +91,8 @@ public final class Suite implements AutoCloseable {
 		this.postgres.createDatabases(databaseNames());
 		String kafkaServers = this.config.kafkaBootstrapServers();
 		if (kafkaServers == null) {
-			this.kafka = KafkaBroker.start(this.config, this.log);
-			kafkaServers = "127.0.0.1:" + this.config.port(9092);
+			this.kafka = Broker.start(this.config, this.log);
+			kafkaServers = this.kafka.bootstrapServers();
 		}
 		else {
 			this.log.step("Kafka: using " + kafkaServers + " (KAFKA_BOOTSTRAP_SERVERS)");
@@ -208,7 +208,11 @@ public final class Suite implements AutoCloseable {
 		}
 	}
 
-	private void awaitReady() {
+	/**
+	 * Returns once every JVM of the suite answers ready again (after a failure test
+	 * disturbed it, e.g. stopped the broker their readiness includes).
+	 */
+	public void awaitReady() {
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 		Map<Component, ChildProcess> waiting = new LinkedHashMap<>(this.processes);
 		long deadline = System.nanoTime() + HEALTHY_WITHIN.toNanos();
@@ -272,6 +276,23 @@ public final class Suite implements AutoCloseable {
 	public List<String> database(String shortName) {
 		return List.of("jdbc:postgresql://" + this.postgres.host() + ":" + this.postgres.port() + "/"
 				+ this.config.dbPrefix() + "_" + shortName, this.postgres.user(), this.postgres.password());
+	}
+
+	/**
+	 * The broker the suite started, to stop and start again in failure tests.
+	 * @throws IllegalStateException when the suite uses an external broker
+	 * ({@code KAFKA_BOOTSTRAP_SERVERS})
+	 */
+	public Broker broker() {
+		if (this.kafka == null) {
+			throw new IllegalStateException("The suite uses an external broker (" + this.kafkaServers + ")");
+		}
+		return this.kafka;
+	}
+
+	/** The brokers every JVM of the suite uses. */
+	public String kafkaBootstrapServers() {
+		return this.kafkaServers;
 	}
 
 	public String gatewayUrl() {
@@ -350,10 +371,11 @@ public final class Suite implements AutoCloseable {
 					process.pid(), process.logFile()));
 			totalKib += process.residentKib();
 		}
-		if (this.kafka != null) {
-			table.append(String.format("%-26s %-24s %-8d %s%n", "kafka (KRaft)", "127.0.0.1:" + this.config.port(9092),
-					this.kafka.pid(), this.kafka.logFile()));
-			totalKib += this.kafka.residentKib();
+		ChildProcess broker = (this.kafka != null) ? this.kafka.process() : null;
+		if (broker != null) {
+			table.append(String.format("%-26s %-24s %-8d %s%n", "kafka (KRaft)", this.kafka.bootstrapServers(),
+					broker.pid(), broker.logFile()));
+			totalKib += broker.residentKib();
 		}
 		Long pgPid = this.postgres.pid();
 		table.append(String.format("%-26s %-24s %-8s %s%n", "postgresql",
@@ -394,9 +416,7 @@ public final class Suite implements AutoCloseable {
 			this.log.step("Services stopped");
 		}
 		if (this.kafka != null) {
-			this.kafka.requestStop();
-			this.kafka.awaitStop(20);
-			this.log.step("Kafka stopped");
+			this.kafka.stop(Duration.ofSeconds(20));
 		}
 		if (this.postgres != null) {
 			this.postgres.close();
