@@ -92,6 +92,8 @@ public final class WebhookIngestion {
 		env.putIfAbsent("CREWSHIP_PORT_OFFSET", "2000");
 		env.put("CREWSHIP_RATE_LIMIT_PER_IDENTITY", "1000000000");
 		env.put("CREWSHIP_RATE_LIMIT_PER_IP", "1000000000");
+		// ingestion, not the per-agent budget (60/min by default), is what is measured
+		env.put("CREWSHIP_WEBHOOK_AGENT_RATE_LIMIT_PER_MIN", "1000000000");
 		Suite suite = Suite.start(DevstackConfig.fromEnvironment(repository, env), new Log(System.out));
 		try {
 			run(suite, dataDir, concurrency, agents, warmup, measure);

@@ -63,6 +63,10 @@ final class RunningSuite {
 		// suite client is 127.0.0.1
 		env.putIfAbsent("CREWSHIP_RATE_LIMIT_CREDENTIAL_TEST_PER_IP", "10000");
 		env.putIfAbsent("CREWSHIP_RATE_LIMIT_CREDENTIAL_REVEAL_PER_IP", "10000");
+		// The durability test streams deliveries to a few agents faster than the
+		// per-agent
+		// default (60/min); webhook-service's tests cover that limit.
+		env.putIfAbsent("CREWSHIP_WEBHOOK_AGENT_RATE_LIMIT_PER_MIN", "100000");
 		Suite started = Suite.start(DevstackConfig.fromEnvironment(repository, env), new Log(System.out));
 		stop = () -> {
 			started.close();

@@ -1,7 +1,6 @@
 package crewship.systemtests;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -62,8 +61,6 @@ class WebhookDurabilitySystemTests {
 
 	static String gateway;
 
-	static String internalToken;
-
 	static String ownerCookie;
 
 	static String workspaceId;
@@ -74,7 +71,6 @@ class WebhookDurabilitySystemTests {
 	static void setUp() throws Exception {
 		suite = RunningSuite.get();
 		gateway = suite.gatewayUrl();
-		internalToken = Files.readString(RunningSuite.DATA_DIR.resolve("secrets/internal-token")).trim();
 		ownerCookie = signUpAndIn();
 		workspaceId = Client.get(gateway + "/api/v1/workspaces", "Cookie", ownerCookie)
 			.json()
@@ -308,17 +304,18 @@ class WebhookDurabilitySystemTests {
 	}
 
 	/**
-	 * The agent's signing secret, once the vault has seen the agent (through
-	 * crew-service's events).
+	 * The agent's signing secret, rotated through crew-service (which keeps it in the
+	 * vault); retried while the suite recovers from the outage.
 	 */
 	private static String mint(String agentId) {
 		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
 		Response minted;
 		do {
-			minted = Client.post(suite.gatewayInternalUrl() + "/api/v1/internal/webhook-secrets/agents/" + agentId,
-					"{\"workspace_id\":\"" + workspaceId + "\"}", "X-Internal-Token", internalToken);
+			minted = Client.post(
+					gateway + "/api/v1/agents/" + agentId + "/webhook-secret/rotate?workspace_id=" + workspaceId, "",
+					"Cookie", ownerCookie, "Origin", gateway);
 			if (minted.status() == 200) {
-				return minted.json().get("secret").asString();
+				return minted.json().get("webhook_secret").asString();
 			}
 			sleep(250);
 		}
