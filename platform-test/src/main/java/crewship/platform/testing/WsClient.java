@@ -65,12 +65,20 @@ public final class WsClient implements WebSocket.Listener {
 	 * Sends a ping and @return every frame before its pong (all earlier frames handled).
 	 */
 	public List<JsonNode> roundTrip(String... frames) throws InterruptedException {
+		return roundTrip(Duration.ofSeconds(10), frames);
+	}
+
+	/**
+	 * {@link #roundTrip(String...)} with its own wait for the pong (a replica that has
+	 * only just started answers its first frames slowly).
+	 */
+	public List<JsonNode> roundTrip(Duration timeout, String... frames) throws InterruptedException {
 		for (String frame : frames) {
 			send(frame);
 		}
 		send("{\"type\":\"ping\"}");
 		List<JsonNode> before = new ArrayList<>();
-		long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+		long deadline = System.nanoTime() + timeout.toNanos();
 		while (System.nanoTime() < deadline) {
 			JsonNode frame = this.frames.poll(100, TimeUnit.MILLISECONDS);
 			if (frame == null) {
