@@ -140,11 +140,24 @@ public final class WebSocketFanout {
 
 	private void run(Suite suite, String kafka, int clients, int events, Duration spacing) throws Exception {
 		String gateway = suite.gatewayUrl();
+		String password = "bench-" + UUID.randomUUID();
 		JsonNode owner = json(this.http.send(post(gateway + "/api/v1/bootstrap",
-				"{\"full_name\":\"Bench Owner\",\"email\":\"bench-ws@example.com\",\"password\":\"bench-"
-						+ UUID.randomUUID() + "\"}",
+				"{\"full_name\":\"Bench Owner\",\"email\":\"bench-ws@example.com\",\"password\":\"" + password + "\"}",
 				null), HttpResponse.BodyHandlers.ofString()));
 		String token = owner.get("cli_token").asString();
+		// a WebSocket token is for a signed-in browser session, as in the web app
+		HttpResponse<String> signIn = this.http.send(
+				post(gateway + "/api/auth/callback/credentials",
+						"{\"email\":\"bench-ws@example.com\",\"password\":\"" + password + "\"}", null),
+				HttpResponse.BodyHandlers.ofString());
+		String cookie = signIn.headers()
+			.allValues("Set-Cookie")
+			.stream()
+			.filter(header -> header.startsWith("authjs.session-token="))
+			.map(header -> header.substring(0, header.indexOf(';')))
+			.findFirst()
+			.orElseThrow(
+					() -> new IllegalStateException("No session cookie: " + signIn.statusCode() + " " + signIn.body()));
 		String workspaceId = owner.get("workspace_id").asString();
 		this.committed = new Instant[events];
 		this.returnedNanos = new long[events];
@@ -169,7 +182,7 @@ public final class WebSocketFanout {
 
 		System.out.printf("%nConnecting %d clients to %s/ws (workspace:%s)…%n", clients, gateway, workspaceId);
 		long connectStart = System.nanoTime();
-		List<Client> connected = connect(gateway, token, workspaceId, clients);
+		List<Client> connected = connect(gateway, cookie, workspaceId, clients);
 		Duration connecting = Duration.ofNanos(System.nanoTime() - connectStart);
 		System.out.printf("%d clients connected, authenticated and subscribed in %.1f s%n", connected.size(),
 				connecting.toMillis() / 1000.0);
@@ -216,7 +229,7 @@ public final class WebSocketFanout {
 	 * number at a time; a client is ready once the pong after its subscribe arrived with
 	 * no error before it.
 	 */
-	private List<Client> connect(String gateway, String token, String workspaceId, int clients)
+	private List<Client> connect(String gateway, String sessionCookie, String workspaceId, int clients)
 			throws InterruptedException {
 		Semaphore inFlight = new Semaphore(Integer.getInteger("bench.connect-concurrency", 32));
 		List<CompletableFuture<Client>> ready = new ArrayList<>();
@@ -225,7 +238,7 @@ public final class WebSocketFanout {
 			inFlight.acquire();
 			CompletableFuture<Client> one = this.http
 				.sendAsync(HttpRequest.newBuilder(URI.create(gateway + "/api/v1/ws-token"))
-					.header("Authorization", "Bearer " + token)
+					.header("Cookie", sessionCookie)
 					.build(), HttpResponse.BodyHandlers.ofString())
 				.thenCompose(response -> {
 					String wsToken = json(response).get("token").asString();
