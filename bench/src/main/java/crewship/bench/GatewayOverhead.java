@@ -1,17 +1,16 @@
 package crewship.bench;
 
+import static crewship.bench.BenchSuite.UNLIMITED;
+import static crewship.bench.BenchSuite.json;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,15 +24,12 @@ import java.util.function.Supplier;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
-import crewship.devstack.DevstackConfig;
-import crewship.devstack.Log;
 import crewship.devstack.Suite;
 import crewship.platform.identity.AuthMethod;
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.identity.IdentityAssertionSigner;
 import crewship.platform.identity.SigningKeys;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Gateway overhead: the same authenticated GET ({@code /api/v1/workspaces}, served by
@@ -51,8 +47,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class GatewayOverhead {
 
-	static final JsonMapper JSON = JsonMapper.builder().build();
-
 	static final String PATH = "/api/v1/workspaces";
 
 	private GatewayOverhead() {
@@ -62,24 +56,8 @@ public final class GatewayOverhead {
 		int concurrency = Integer.getInteger("bench.concurrency", 16);
 		Duration measure = Duration.ofSeconds(Integer.getInteger("bench.seconds", 20));
 		Duration warmup = Duration.ofSeconds(Integer.getInteger("bench.warmup", 10));
-		Path repository = Path.of(System.getProperty("crewship.repository", ".")).toAbsolutePath().normalize();
-		Path dataDir = repository.resolve("bench/target/suite-data");
-		deleteRecursively(dataDir);
-		Map<String, String> env = new HashMap<>(System.getenv());
-		env.put("CREWSHIP_DATA_DIR", dataDir.toString());
-		env.put("CREWSHIP_DB_PREFIX", "crewship_bench_" + UUID.randomUUID().toString().substring(0, 8));
-		env.putIfAbsent("CREWSHIP_PORT_OFFSET", "2000");
-		env.put("CREWSHIP_RATE_LIMIT_PER_IDENTITY", "1000000000");
-		Suite suite = Suite.start(DevstackConfig.fromEnvironment(repository, env), new Log(System.out));
-		try {
-			run(suite, dataDir, concurrency, warmup, measure);
-		}
-		finally {
-			suite.close();
-			suite.dropDatabases();
-			deleteRecursively(dataDir);
-		}
-		System.exit(0);
+		BenchSuite.run("suite-data", Map.of("CREWSHIP_RATE_LIMIT_PER_IDENTITY", UNLIMITED),
+				(suite, dataDir) -> run(suite, dataDir, concurrency, warmup, measure));
 	}
 
 	private static void run(Suite suite, Path dataDir, int concurrency, Duration warmup, Duration measure)
@@ -224,27 +202,8 @@ public final class GatewayOverhead {
 			.build();
 	}
 
-	private static JsonNode json(HttpResponse<String> response) {
-		if (response.statusCode() / 100 != 2) {
-			throw new IllegalStateException(response.statusCode() + " " + response.body());
-		}
-		return JSON.readTree(response.body());
-	}
-
 	private static String abbreviate(String body) {
 		return (body.length() > 80) ? body.substring(0, 80) + "…" : body;
-	}
-
-	private static void deleteRecursively(Path dir) {
-		if (!Files.exists(dir)) {
-			return;
-		}
-		try (var paths = Files.walk(dir)) {
-			paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

@@ -1,7 +1,10 @@
 package crewship.bench;
 
+import static crewship.bench.BenchSuite.UNLIMITED;
+import static crewship.bench.BenchSuite.JSON;
+import static crewship.bench.BenchSuite.json;
+
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -14,8 +17,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -36,11 +37,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
-import crewship.devstack.DevstackConfig;
-import crewship.devstack.Log;
 import crewship.devstack.Suite;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * WebSocket fan-out: one event delivered to {@code bench.clients} (1,000) sockets
@@ -80,8 +78,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class WebSocketFanout {
 
-	static final JsonMapper JSON = JsonMapper.builder().build();
-
 	private WebSocketFanout() {
 	}
 
@@ -89,28 +85,10 @@ public final class WebSocketFanout {
 		int clients = Integer.getInteger("bench.clients", 1000);
 		int events = Integer.getInteger("bench.events", 50);
 		Duration spacing = Duration.ofMillis(Integer.getInteger("bench.spacing-ms", 500));
-		Path repository = Path.of(System.getProperty("crewship.repository", ".")).toAbsolutePath().normalize();
-		Path dataDir = repository.resolve("bench/target/suite-data-ws");
-		deleteRecursively(dataDir);
-		Map<String, String> env = new HashMap<>(System.getenv());
-		env.put("CREWSHIP_DATA_DIR", dataDir.toString());
-		env.put("CREWSHIP_DB_PREFIX", "crewship_bench_" + UUID.randomUUID().toString().substring(0, 8));
-		env.putIfAbsent("CREWSHIP_PORT_OFFSET", "2000");
-		env.put("CREWSHIP_RATE_LIMIT_PER_IDENTITY", "1000000000");
-		env.put("CREWSHIP_RATE_LIMIT_PER_IP", "1000000000");
-		DevstackConfig config = DevstackConfig.fromEnvironment(repository, env);
-		Suite suite = Suite.start(config, new Log(System.out));
-		try {
-			String kafka = (config.kafkaBootstrapServers() != null) ? config.kafkaBootstrapServers()
-					: "127.0.0.1:" + config.port(9092);
-			new WebSocketFanout().run(suite, kafka, clients, events, spacing);
-		}
-		finally {
-			suite.close();
-			suite.dropDatabases();
-			deleteRecursively(dataDir);
-		}
-		System.exit(0);
+		BenchSuite.run("suite-data-ws",
+				Map.of("CREWSHIP_RATE_LIMIT_PER_IDENTITY", UNLIMITED, "CREWSHIP_RATE_LIMIT_PER_IP", UNLIMITED),
+				(suite, dataDir) -> new WebSocketFanout().run(suite, suite.kafkaBootstrapServers(), clients, events,
+						spacing));
 	}
 
 	private final HttpClient http = HttpClient.newBuilder()
@@ -490,25 +468,6 @@ public final class WebSocketFanout {
 			request.header("Authorization", "Bearer " + bearer);
 		}
 		return request.build();
-	}
-
-	private static JsonNode json(HttpResponse<String> response) {
-		if (response.statusCode() / 100 != 2) {
-			throw new IllegalStateException(response.statusCode() + " " + response.body());
-		}
-		return JSON.readTree(response.body());
-	}
-
-	private static void deleteRecursively(Path dir) {
-		if (!Files.exists(dir)) {
-			return;
-		}
-		try (var paths = Files.walk(dir)) {
-			paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }

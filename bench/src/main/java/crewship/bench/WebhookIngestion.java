@@ -1,7 +1,9 @@
 package crewship.bench;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import static crewship.bench.BenchSuite.UNLIMITED;
+import static crewship.bench.BenchSuite.JSON;
+import static crewship.bench.BenchSuite.json;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -38,15 +38,12 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
-import crewship.devstack.DevstackConfig;
-import crewship.devstack.Log;
 import crewship.devstack.Suite;
 import crewship.platform.identity.AuthMethod;
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.identity.IdentityAssertionSigner;
 import crewship.platform.identity.SigningKeys;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
@@ -71,8 +68,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class WebhookIngestion {
 
-	static final JsonMapper JSON = JsonMapper.builder().build();
-
 	static final String BARE_TOPIC = "bench.webhook.bare";
 
 	private WebhookIngestion() {
@@ -83,27 +78,11 @@ public final class WebhookIngestion {
 		int agents = Integer.getInteger("bench.agents", 100);
 		Duration measure = Duration.ofSeconds(Integer.getInteger("bench.seconds", 20));
 		Duration warmup = Duration.ofSeconds(Integer.getInteger("bench.warmup", 10));
-		Path repository = Path.of(System.getProperty("crewship.repository", ".")).toAbsolutePath().normalize();
-		Path dataDir = repository.resolve("bench/target/suite-data-webhooks");
-		deleteRecursively(dataDir);
-		Map<String, String> env = new HashMap<>(System.getenv());
-		env.put("CREWSHIP_DATA_DIR", dataDir.toString());
-		env.put("CREWSHIP_DB_PREFIX", "crewship_bench_" + UUID.randomUUID().toString().substring(0, 8));
-		env.putIfAbsent("CREWSHIP_PORT_OFFSET", "2000");
-		env.put("CREWSHIP_RATE_LIMIT_PER_IDENTITY", "1000000000");
-		env.put("CREWSHIP_RATE_LIMIT_PER_IP", "1000000000");
 		// ingestion, not the per-agent budget (60/min by default), is what is measured
-		env.put("CREWSHIP_WEBHOOK_AGENT_RATE_LIMIT_PER_MIN", "1000000000");
-		Suite suite = Suite.start(DevstackConfig.fromEnvironment(repository, env), new Log(System.out));
-		try {
-			run(suite, dataDir, concurrency, agents, warmup, measure);
-		}
-		finally {
-			suite.close();
-			suite.dropDatabases();
-			deleteRecursively(dataDir);
-		}
-		System.exit(0);
+		BenchSuite.run("suite-data-webhooks",
+				Map.of("CREWSHIP_RATE_LIMIT_PER_IDENTITY", UNLIMITED, "CREWSHIP_RATE_LIMIT_PER_IP", UNLIMITED,
+						"CREWSHIP_WEBHOOK_AGENT_RATE_LIMIT_PER_MIN", UNLIMITED),
+				(suite, dataDir) -> run(suite, dataDir, concurrency, agents, warmup, measure));
 	}
 
 	/** An agent that deliveries are sent to, and the secret they are signed with. */
@@ -435,26 +414,6 @@ public final class WebhookIngestion {
 			response = http.send(request, body);
 		}
 		return response;
-	}
-
-	private static JsonNode json(HttpResponse<String> response) {
-		if (response.statusCode() / 100 != 2) {
-			throw new IllegalStateException(
-					response.request().uri() + ": " + response.statusCode() + " " + response.body());
-		}
-		return JSON.readTree(response.body());
-	}
-
-	private static void deleteRecursively(Path dir) {
-		if (!Files.exists(dir)) {
-			return;
-		}
-		try (var paths = Files.walk(dir)) {
-			paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
 	}
 
 }
