@@ -26,14 +26,32 @@ public final class TestHttp {
 
 	private final Map<String, String> defaultHeaders = new LinkedHashMap<>();
 
+	private boolean validating;
+
 	public TestHttp(String baseUrl) {
 		this.baseUrl = baseUrl;
 	}
 
 	public TestHttp withHeader(String name, String value) {
+		TestHttp copy = copy();
+		copy.defaultHeaders.put(name, value);
+		return copy;
+	}
+
+	/**
+	 * A client that fails the test on any 2xx answer whose body does not match its
+	 * operation's response schema in the reference document ({@link ReferenceSchemas}).
+	 */
+	public TestHttp validating() {
+		TestHttp copy = copy();
+		copy.validating = true;
+		return copy;
+	}
+
+	private TestHttp copy() {
 		TestHttp copy = new TestHttp(this.baseUrl);
 		copy.defaultHeaders.putAll(this.defaultHeaders);
-		copy.defaultHeaders.put(name, value);
+		copy.validating = this.validating;
 		return copy;
 	}
 
@@ -62,8 +80,12 @@ public final class TestHttp {
 			request.header(headers[i], headers[i + 1]);
 		}
 		try {
-			HttpResponse<String> response = this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-			return new Response(response.statusCode(), response.headers().map(), response.body());
+			HttpResponse<String> sent = this.client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			Response response = new Response(sent.statusCode(), sent.headers().map(), sent.body());
+			if (this.validating) {
+				ReferenceSchemas.shared().assertConforms(method, path, response);
+			}
+			return response;
 		}
 		catch (IOException ex) {
 			throw new IllegalStateException(method + " " + path + " failed: " + ex.getMessage(), ex);
