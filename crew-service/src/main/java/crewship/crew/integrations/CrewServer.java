@@ -6,6 +6,7 @@ import jakarta.persistence.Column;
 import jakarta.persistence.Embedded;
 import jakarta.persistence.Entity;
 import jakarta.persistence.Id;
+import jakarta.persistence.PostLoad;
 import jakarta.persistence.Table;
 import jakarta.persistence.Version;
 
@@ -101,6 +102,17 @@ public class CrewServer {
 
 	public String getCrewId() {
 		return this.crewId;
+	}
+
+	/**
+	 * Hibernate loads an embeddable whose columns are all null as null: an override
+	 * inheriting everything.
+	 */
+	@PostLoad
+	void loaded() {
+		if (this.definition == null) {
+			this.definition = new ServerDefinition();
+		}
 	}
 
 	void touch() {
