@@ -130,7 +130,7 @@ public class McpRegistry implements DisposableBean {
 				""";
 		Object[] filters = { tier, tier, onlyFeatured, onlyFeatured, like, like, like, like };
 		Long total = this.jdbc.queryForObject("select count(*) from mcp_registry_entry" + where, Long.class, filters);
-		List<Object> arguments = new ArrayList<>(List.of(filters));
+		List<Object> arguments = new ArrayList<>(java.util.Arrays.asList(filters));
 		arguments.add(max);
 		arguments.add(skip);
 		List<Map<String, Object>> servers = this.jdbc.query("select * from mcp_registry_entry" + where
@@ -265,9 +265,10 @@ public class McpRegistry implements DisposableBean {
 
 	/** Upserts the entries and drops the ones no longer listed, in one transaction. */
 	int apply(List<Map<String, Object>> entries) {
-		Timestamp now = Timestamp.from(Timestamps.now());
 		Integer applied = this.transactions.execute(status -> {
 			this.jdbc.queryForObject("select pg_advisory_xact_lock(?)::text", String.class, LOCK);
+			// read under the lock: a later writer's rows are always the newer
+			Timestamp now = Timestamp.from(Timestamps.now());
 			for (Map<String, Object> entry : entries) {
 				this.jdbc.update(
 						"""
