@@ -63,7 +63,8 @@ public class OAuthRefresher {
 		this.lead = lead;
 	}
 
-	@Scheduled(fixedDelayString = "${crewship.vault.oauth.refresh-sweep:PT30S}", initialDelayString = "PT20S")
+	@Scheduled(fixedDelayString = "${crewship.vault.oauth.refresh-sweep:PT30S}",
+			initialDelayString = "${crewship.vault.oauth.refresh-initial-delay:PT20S}")
 	public void sweep() {
 		try {
 			refreshDue();
