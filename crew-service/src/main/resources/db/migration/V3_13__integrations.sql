@@ -158,6 +158,9 @@ create table composio_settings (
     workspace_id          varchar(64)  primary key,
     credential_id         varchar(64),
     label                 varchar(200),
+    -- the vault credential provisioned Composio MCP servers authenticate with when the key
+    -- is the instance's (COMPOSIO_API_KEY) rather than the workspace's own
+    connector_credential_id varchar(64),
     default_user_id       varchar(200),
     default_mcp_server_id varchar(32),
     updated_at            timestamptz  not null

@@ -69,9 +69,20 @@ public class AgentIntegrations {
 
 	private final VaultCredentials vault;
 
+	private final org.springframework.jdbc.core.JdbcTemplate jdbc;
+
+	/**
+	 * {@code COMPOSIO_DEFAULT_CONNECTOR}: the workspace's Composio default replaces other
+	 * servers.
+	 */
+	private final boolean composioDefault;
+
 	AgentIntegrations(AgentBindingRepository bindings, WorkspaceServerRepository servers,
 			CrewServerRepository crewServers, ToolBindingRepository tools, AgentRefs agents, Integrations integrations,
-			VaultCredentials vault) {
+			VaultCredentials vault, org.springframework.jdbc.core.JdbcTemplate jdbc,
+			@org.springframework.beans.factory.annotation.Value("${crewship.composio.default-connector:false}") boolean composioDefault) {
+		this.jdbc = jdbc;
+		this.composioDefault = composioDefault;
 		this.bindings = bindings;
 		this.servers = servers;
 		this.crewServers = crewServers;
@@ -226,6 +237,9 @@ public class AgentIntegrations {
 
 		String source;
 
+		/** What made the server ({@code composio}, {@code connector:github}, ...). */
+		String origin;
+
 	}
 
 	/**
@@ -308,6 +322,8 @@ public class AgentIntegrations {
 			entry.configOverrideJson = binding.configOverrideJson;
 		}
 
+		applyComposioDefault(scope, agent, effective);
+
 		List<String> crewServerIds = effective.values()
 			.stream()
 			.map(entry -> entry.crewServerId)
@@ -327,6 +343,31 @@ public class AgentIntegrations {
 			.toList();
 	}
 
+	/**
+	 * With {@code COMPOSIO_DEFAULT_CONNECTOR} on and a default provisioned, servers not
+	 * made by Composio are off at resolve time (not deleted), and an agent with its own
+	 * Composio apps gets those instead of the default.
+	 */
+	private void applyComposioDefault(Scope scope, AgentRef agent, Map<String, Entry> effective) {
+		if (!this.composioDefault) {
+			return;
+		}
+		String defaultServer = this.jdbc
+			.queryForList("select default_mcp_server_id from composio_settings where workspace_id = ?", String.class,
+					scope.workspaceId())
+			.stream()
+			.filter(java.util.Objects::nonNull)
+			.findFirst()
+			.orElse(null);
+		if (defaultServer == null) {
+			return;
+		}
+		boolean ownApps = this.jdbc.queryForObject("select count(*) from composio_agent_app where agent_id = ?",
+				Long.class, agent.id()) > 0;
+		effective.values()
+			.removeIf(entry -> !"composio".equals(entry.origin) || (ownApps && entry.serverId.equals(defaultServer)));
+	}
+
 	private static String key(String scope, String id) {
 		return scope + ":" + id;
 	}
@@ -342,6 +383,7 @@ public class AgentIntegrations {
 		entry.credType = server.credType;
 		entry.credHeader = server.credHeader;
 		entry.source = AgentBinding.WORKSPACE;
+		entry.origin = server.source;
 		return entry;
 	}
 
@@ -357,6 +399,7 @@ public class AgentIntegrations {
 		entry.credHeader = server.credHeader;
 		entry.crewServerId = server.id;
 		entry.source = AgentBinding.CREW;
+		entry.origin = server.source;
 		return entry;
 	}
 

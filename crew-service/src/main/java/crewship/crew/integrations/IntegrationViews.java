@@ -141,6 +141,11 @@ public final class IntegrationViews {
 
 	}
 
+	/** Plain JSON of a value (camelCase kept), for blobs crew-service writes itself. */
+	public static String json(Object value) {
+		return JSON.writeValueAsString(value);
+	}
+
 	static void requireObject(String field, String json) {
 		if (json == null || json.isEmpty()) {
 			return;

@@ -195,6 +195,12 @@ public class Integrations {
 		forgetCredentialsAfterCommit(scope, owned);
 	}
 
+	/** Removes a server crew-service provisioned (Composio), as {@link #delete} does. */
+	@Transactional
+	public void deleteProvisioned(Scope scope, String id) {
+		delete(scope, id);
+	}
+
 	/**
 	 * Connects for real ({@link McpProbe}) and records the outcome on the server.
 	 */
