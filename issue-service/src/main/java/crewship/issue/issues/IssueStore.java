@@ -79,9 +79,8 @@ public class IssueStore {
 			params.addValue("assignee", query.assigneeId());
 		}
 		if (query.label() != null) {
-			where.append("""
-					and exists (select 1 from issue_label il where il.issue_id = i.id and il.label_id in
-					    (select l.id from label l where l.workspace_id = :ws and lower(l.name) = lower(:label)))""");
+			where.append(" and exists (select 1 from issue_label il where il.issue_id = i.id and il.label_id in"
+					+ " (select l.id from label l where l.workspace_id = :ws and lower(l.name) = lower(:label)))");
 			params.addValue("label", query.label());
 		}
 		if (query.search() != null) {
