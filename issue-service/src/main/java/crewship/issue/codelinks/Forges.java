@@ -78,7 +78,7 @@ class Forges {
 			}
 		}
 		catch (UnknownHostException ex) {
-			throw CodeLinkProblem.of(HttpStatus.BAD_GATEWAY, "provider-unavailable", url.host() + " does not resolve");
+			// nothing to fence: the call itself will fail as provider-unavailable
 		}
 	}
 
