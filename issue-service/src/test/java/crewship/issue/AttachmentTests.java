@@ -143,6 +143,14 @@ class AttachmentTests extends IssueTestSupport {
 		// the uploader said text/html; the extension decided
 		assertThat(served.headers().firstValue("Content-Type")).hasValue("image/png");
 		assertThat(upload(this.ownerId, base, "  ", "x".getBytes()).status()).isEqualTo(400);
+		// a form without its file part, and a broken form, are the page's 400
+		assertProblem(
+				this.owner.send("POST", base, "multipart/form-data; boundary=b",
+						"--b\r\n" + "Content-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--b--\r\n"),
+				400, "'file' part");
+		assertThat(this.owner.send("POST", base, "multipart/form-data; boundary=b", "--b\r\ngarbage").status())
+			.isEqualTo(400);
+		assertThat(this.owner.send("POST", base, "application/json", "{}").status()).isEqualTo(415);
 	}
 
 	@Test

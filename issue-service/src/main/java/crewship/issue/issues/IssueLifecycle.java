@@ -75,6 +75,9 @@ public class IssueLifecycle {
 		if (!People.AGENT.equals(issue.assigneeType)) {
 			throw ProblemException.badRequest("Only an issue assigned to an agent can be started");
 		}
+		if (this.crews.agent(scope.workspaceId(), issue.assigneeId).isEmpty()) {
+			throw ProblemException.badRequest("The assigned agent no longer exists; assign another one");
+		}
 		issue.runRequestId = Cuid.next();
 		issue.touch();
 		this.store.update(issue);
