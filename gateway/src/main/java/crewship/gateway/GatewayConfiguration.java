@@ -6,7 +6,10 @@ import java.util.List;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 
+import io.micrometer.core.instrument.MeterRegistry;
+
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.info.GitProperties;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
@@ -20,6 +23,7 @@ import org.springframework.web.reactive.function.server.RequestPredicates;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
+import crewship.gateway.edge.AdmissionControl;
 import crewship.gateway.edge.BrowserCors;
 import crewship.gateway.edge.CsrfGuard;
 import crewship.gateway.edge.EdgeIdentityFilter;
@@ -86,6 +90,17 @@ class GatewayConfiguration {
 	}
 
 	/**
+	 * Sheds what a service cannot take before its breaker sees it: a busy service must
+	 * not look like a broken one.
+	 */
+	@Bean
+	AdmissionControl admissionControl(GatewayProperties properties,
+			@Value("${crewship.gateway.admission.max-concurrent-per-service:256}") int maxConcurrent,
+			MeterRegistry meters) {
+		return new AdmissionControl(properties.services(), maxConcurrent, meters);
+	}
+
+	/**
 	 * First of the gateway's filters: preflights are answered before anything else runs.
 	 */
 	@Bean
@@ -118,7 +133,9 @@ class GatewayConfiguration {
 	/**
 	 * Every route's breaker: opens when half of the last 20 calls failed, probes again
 	 * after 10 s; a call may take 30 s (long polls and slow provider tests pass through
-	 * the gateway).
+	 * the gateway). What counts as a failure is the service's own: a refused connection
+	 * or a timeout. Load is {@link AdmissionControl}'s business (the library's own
+	 * bulkhead is off, see application.yml), so a busy service never opens its breaker.
 	 */
 	@Bean
 	Customizer<ReactiveResilience4JCircuitBreakerFactory> breakerDefaults() {

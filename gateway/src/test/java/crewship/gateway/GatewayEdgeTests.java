@@ -215,6 +215,28 @@ class GatewayEdgeTests {
 		return new IdentityAssertionVerifier(new ImmutableJWKSet<SecurityContext>(JWKSet.parse(jwks)));
 	}
 
+	/**
+	 * The breaker of a busy service stays closed: 64 requests at once, each answered
+	 * slowly but correctly, are all forwarded and answered — none shed, none refused
+	 * afterwards.
+	 */
+	@Test
+	void aBusyServiceIsNotABrokenOne() throws Exception {
+		int concurrency = 64;
+		try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+			var answers = new java.util.ArrayList<java.util.concurrent.Future<Integer>>();
+			for (int i = 0; i < concurrency * 2; i++) {
+				answers.add(threads.submit(() -> this.publicApi.get("/api/v1/slow").status()));
+			}
+			var statuses = new java.util.ArrayList<Integer>();
+			for (var answer : answers) {
+				statuses.add(answer.get());
+			}
+			assertThat(statuses).containsOnly(200);
+		}
+		assertThat(this.publicApi.get("/api/v1/crews").status()).isEqualTo(200);
+	}
+
 	static void assertProblem(Response response, int status) {
 		assertThat(response.status()).as(response.body()).isEqualTo(status);
 		assertThat(response.header("Content-Type")).startsWith("application/problem+json");
@@ -225,6 +247,15 @@ class GatewayEdgeTests {
 		try {
 			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
 			server.createContext("/", exchange -> {
+				if (exchange.getRequestURI().getPath().equals("/api/v1/slow")) {
+					// a busy service: every answer takes a while, none fails
+					try {
+						Thread.sleep(200);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
 				if (exchange.getRequestURI().getPath().equals("/readyz")) {
 					exchange.sendResponseHeaders(200, -1);
 					exchange.close();
@@ -241,6 +272,8 @@ class GatewayEdgeTests {
 				exchange.getResponseBody().write(body);
 				exchange.close();
 			});
+			// one virtual thread per request, as a servlet container takes many at once
+			server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
 			server.start();
 			return server;
 		}

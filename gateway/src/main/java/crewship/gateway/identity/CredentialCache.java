@@ -22,9 +22,16 @@ public class CredentialCache {
 		.maximumSize(100_000)
 		.buildAsync();
 
+	/**
+	 * The verdict for a credential, asking auth-service once however many requests wait.
+	 * A waiter that cancels (the edge cancels the rest once an authenticator answered, a
+	 * client may hang up) must not cancel the shared future: that would fail every other
+	 * waiter, and {@code CompletableFuture.cancel} on the done future runs the remaining
+	 * waiters nested on the caller's stack — hundreds of them overflowed it.
+	 */
 	public Mono<Optional<AuthService.Holder>> get(String key,
 			Function<String, Mono<Optional<AuthService.Holder>>> ask) {
-		return Mono.fromFuture(() -> this.verdicts.get(key, (k, executor) -> ask.apply(k).toFuture()));
+		return Mono.fromFuture(() -> this.verdicts.get(key, (k, executor) -> ask.apply(k).toFuture()), true);
 	}
 
 }

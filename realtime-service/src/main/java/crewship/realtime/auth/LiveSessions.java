@@ -38,7 +38,8 @@ public class LiveSessions {
 	 * @throws IllegalStateException (as an error signal) when auth-service did not answer
 	 */
 	public Mono<Optional<String>> owner(String sessionId) {
-		return Mono.fromFuture(() -> this.owners.get(sessionId, (id, executor) -> ask(id).toFuture()));
+		// a socket closing mid-lookup must not cancel the call other sockets share
+		return Mono.fromFuture(() -> this.owners.get(sessionId, (id, executor) -> ask(id).toFuture()), true);
 	}
 
 	@SuppressWarnings("rawtypes")

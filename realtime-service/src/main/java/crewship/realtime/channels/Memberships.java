@@ -87,9 +87,10 @@ public class Memberships {
 		if (known != null) {
 			return Mono.just(Optional.ofNullable(known.role()));
 		}
+		// a socket closing mid-lookup must not cancel the call other sockets share
 		return Mono
 			.fromFuture(() -> this.lookups.get(Membership.key(workspaceId, userId),
-					(key, executor) -> fetch(workspaceId, userId).toFuture()))
+					(key, executor) -> fetch(workspaceId, userId).toFuture()), true)
 			.map(found -> {
 				found.ifPresent(this::apply);
 				return found.map(Membership::role);

@@ -1,0 +1,123 @@
+package crewship.gateway.edge;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.github.resilience4j.bulkhead.Bulkhead;
+import io.github.resilience4j.bulkhead.BulkheadConfig;
+import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Mono;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.cloud.gateway.filter.GatewayFilterChain;
+import org.springframework.cloud.gateway.filter.GlobalFilter;
+import org.springframework.cloud.gateway.route.Route;
+import org.springframework.cloud.gateway.support.ServerWebExchangeUtils;
+import org.springframework.core.Ordered;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.server.reactive.ServerHttpResponse;
+import org.springframework.web.server.ServerWebExchange;
+
+/**
+ * Admission control per service on this replica: at most {@code maxConcurrent} requests
+ * in flight to one service; the excess is shed at once with 503 + {@code Retry-After}.
+ * <p>
+ * Why here and not Spring Cloud CircuitBreaker's built-in bulkhead: that one (25 calls,
+ * no wait) sits <i>inside</i> the route's circuit breaker, so every refusal counted as a
+ * failure of the service — at 32–64 connections the breaker opened on a healthy service
+ * and refused everything for its whole open window. A busy service is not a broken one:
+ * this filter runs before the route filters, so a shed request never reaches the breaker,
+ * which now opens only on the service's own failures (refused connections, timeouts).
+ * <p>
+ * WebSocket upgrades and event streams are not counted: they are long-lived by design and
+ * would hold a permit for their whole life (realtime-service bounds its own sockets).
+ */
+public class AdmissionControl implements GlobalFilter, Ordered {
+
+	/**
+	 * After the edge's WebFilters, before every route filter (the breaker among them).
+	 */
+	public static final int ORDER = Ordered.HIGHEST_PRECEDENCE + 100;
+
+	private static final JsonMapper JSON = JsonMapper.builder().build();
+
+	private final BulkheadRegistry bulkheads;
+
+	private final Map<String, String> servicesByAuthority = new HashMap<>();
+
+	private final MeterRegistry meters;
+
+	/**
+	 * @param services each service's base URL by name (a route's URI names its service)
+	 * @param maxConcurrent requests in flight to one service from this replica
+	 */
+	public AdmissionControl(Map<String, URI> services, int maxConcurrent, MeterRegistry meters) {
+		this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
+			.maxConcurrentCalls(maxConcurrent)
+			.maxWaitDuration(Duration.ZERO)
+			// never blocks: a wait here would park a Netty event-loop thread
+			.build());
+		services.forEach((name, uri) -> this.servicesByAuthority.put(authority(uri), name));
+		this.meters = meters;
+	}
+
+	@Override
+	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
+		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
+		String service = (route != null) ? this.servicesByAuthority.get(authority(route.getUri())) : null;
+		if (service == null || isLongLived(exchange)) {
+			return chain.filter(exchange);
+		}
+		Bulkhead bulkhead = this.bulkheads.bulkhead(service);
+		if (!bulkhead.tryAcquirePermission()) {
+			this.meters.counter("crewship.gateway.admission.shed", "service", service).increment();
+			return shed(exchange, service);
+		}
+		return chain.filter(exchange).doFinally(signal -> bulkhead.onComplete());
+	}
+
+	/** Requests to a service now in flight from this replica (tests, metrics). */
+	public int inFlight(String service) {
+		Bulkhead bulkhead = this.bulkheads.bulkhead(service);
+		return bulkhead.getBulkheadConfig().getMaxConcurrentCalls()
+				- bulkhead.getMetrics().getAvailableConcurrentCalls();
+	}
+
+	private static boolean isLongLived(ServerWebExchange exchange) {
+		HttpHeaders headers = exchange.getRequest().getHeaders();
+		return "websocket".equalsIgnoreCase(headers.getUpgrade())
+				|| headers.getAccept().contains(MediaType.TEXT_EVENT_STREAM);
+	}
+
+	private static Mono<Void> shed(ServerWebExchange exchange, String service) {
+		ServerHttpResponse response = exchange.getResponse();
+		response.setStatusCode(HttpStatus.SERVICE_UNAVAILABLE);
+		response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+		response.getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
+		String instance = exchange.getAttributeOrDefault(EdgeIdentityFilter.ORIGINAL_PATH,
+				exchange.getRequest().getPath().value());
+		Map<String, Object> problem = new LinkedHashMap<>();
+		problem.put("type", "about:blank");
+		problem.put("title", "Service Unavailable");
+		problem.put("status", 503);
+		problem.put("detail", service + " is at capacity on this gateway; retry shortly");
+		problem.put("instance", instance);
+		return response.writeWith(Mono.just(response.bufferFactory().wrap(JSON.writeValueAsBytes(problem))));
+	}
+
+	private static String authority(URI uri) {
+		return uri.getHost() + ":" + uri.getPort();
+	}
+
+	@Override
+	public int getOrder() {
+		return ORDER;
+	}
+
+}
