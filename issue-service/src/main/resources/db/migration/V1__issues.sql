@@ -2,8 +2,11 @@
 -- saved views, and local copies of other services' data (crews, agents, member names,
 -- forge credentials, runs) fed by their events.
 
--- The workspace list's `search` is an ILIKE '%term%' on the title: a trigram index serves it.
+-- The workspace list's `search` is an ILIKE '%term%' on the title: a trigram index serves it,
+-- with the workspace beside it in one GIN index (btree_gin), so one workspace's search never
+-- reads another's matches. Both extensions are trusted: the database's owner may create them.
 create extension if not exists pg_trgm;
+create extension if not exists btree_gin;
 
 -- ---- local copies (projections) ---------------------------------------------------------
 
@@ -161,7 +164,7 @@ create index issue_workspace_created on issue (workspace_id, created_at desc, id
 create index issue_workspace_status_created on issue (workspace_id, status, created_at desc, id desc);
 create index issue_workspace_crew_created on issue (workspace_id, crew_id, created_at desc);
 create index issue_workspace_assignee on issue (workspace_id, assignee_id) where assignee_id is not null;
-create index issue_title_trgm on issue using gin (title gin_trgm_ops);
+create index issue_search on issue using gin (workspace_id, title gin_trgm_ops);
 create index issue_identifier on issue (workspace_id, identifier);
 create index issue_parent on issue (parent_issue_id) where parent_issue_id is not null;
 create index issue_project on issue (project_id) where project_id is not null;

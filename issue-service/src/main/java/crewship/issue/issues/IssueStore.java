@@ -79,9 +79,19 @@ public class IssueStore {
 			params.addValue("assignee", query.assigneeId());
 		}
 		if (query.label() != null) {
-			where.append(" and exists (select 1 from issue_label il where il.issue_id = i.id and il.label_id in"
-					+ " (select l.id from label l where l.workspace_id = :ws and lower(l.name) = lower(:label)))");
-			params.addValue("label", query.label());
+			// the name's ids first: with them as values the planner sees how selective
+			// the
+			// label is, and picks an ordered index walk or the search index accordingly
+			List<String> labelIds = this.jdbc.queryForList(
+					"select id from label where workspace_id = :ws and lower(name) = lower(:label)",
+					new MapSqlParameterSource("ws", query.workspaceId()).addValue("label", query.label()),
+					String.class);
+			if (labelIds.isEmpty()) {
+				return List.of();
+			}
+			where.append(
+					" and exists (select 1 from issue_label il where il.issue_id = i.id and il.label_id in (:labels))");
+			params.addValue("labels", labelIds);
 		}
 		if (query.search() != null) {
 			where.append(" and i.title ilike :search escape '!'");
