@@ -191,7 +191,6 @@ public final class IssueListBench {
 		String bug = labels.get("bug");
 		int[] numbers = new int[crews.size()];
 		StringBuilder issueRows = new StringBuilder(count * 320);
-		StringBuilder labelRows = new StringBuilder(count * 60);
 		Instant now = Instant.now();
 		for (int i = 0; i < count; i++) {
 			int crew = random.nextInt(crews.size());
@@ -230,28 +229,26 @@ public final class IssueListBench {
 				.append(',')
 				.append(created)
 				.append(',')
-				.append(created)
-				.append('\n');
+				.append(created);
+			List<String> onIssue = new ArrayList<>();
 			if (random.nextInt(4) == 0) {
-				labelRows.append(id).append(',').append(bug).append('\n');
+				onIssue.add(bug);
 			}
 			int more = random.nextInt(3);
 			for (int l = 0; l < more; l++) {
 				String label = labelIds.get(1 + random.nextInt(labelIds.size() - 1));
-				if (labelRows.indexOf(id + "," + label, Math.max(0, labelRows.length() - 200)) < 0) {
-					labelRows.append(id).append(',').append(label).append('\n');
+				if (!onIssue.contains(label)) {
+					onIssue.add(label);
 				}
 			}
+			issueRows.append(",\"{").append(String.join(",", onIssue)).append("}\"\n");
 		}
 		PGConnection pg = db.unwrap(PGConnection.class);
 		pg.getCopyAPI()
 			.copyIn("copy issue (id, workspace_id, crew_id, number, identifier, title, description, status, priority,"
 					+ " assignee_type, assignee_id, created_by_type, created_by_id, authored_via, sort_order, lead_agent_id,"
-					+ " created_at," + " updated_at) from stdin with (format csv)",
+					+ " created_at, updated_at, label_ids) from stdin with (format csv)",
 					new StringReader(issueRows.toString()));
-		pg.getCopyAPI()
-			.copyIn("copy issue_label (issue_id, label_id) from stdin with (format csv)",
-					new StringReader(labelRows.toString()));
 		try (Statement statement = db.createStatement()) {
 			for (int c = 0; c < crews.size(); c++) {
 				statement
@@ -259,7 +256,6 @@ public final class IssueListBench {
 							+ numbers[c] + ") on conflict (crew_id) do update set last_number = excluded.last_number");
 			}
 			statement.execute("analyze issue");
-			statement.execute("analyze issue_label");
 		}
 	}
 
@@ -267,7 +263,7 @@ public final class IssueListBench {
 		Map<String, Long> scans = new LinkedHashMap<>();
 		try (Statement statement = db.createStatement();
 				ResultSet rs = statement.executeQuery(
-						"select indexrelname, idx_scan from pg_stat_user_indexes where relname in ('issue', 'issue_label', 'label') order by indexrelname")) {
+						"select indexrelname, idx_scan from pg_stat_user_indexes where relname in ('issue', 'label') order by indexrelname")) {
 			while (rs.next()) {
 				scans.put(rs.getString(1), rs.getLong(2));
 			}

@@ -2,9 +2,10 @@
 -- saved views, and local copies of other services' data (crews, agents, member names,
 -- forge credentials, runs) fed by their events.
 
--- The workspace list's `search` is an ILIKE '%term%' on the title: a trigram index serves it,
--- with the workspace beside it in one GIN index (btree_gin), so one workspace's search never
--- reads another's matches. Both extensions are trusted: the database's owner may create them.
+-- The workspace list filters by status and label and searches titles (ILIKE '%term%'): one GIN
+-- index over the workspace and status (btree_gin), the issue's label ids and the title's trigrams
+-- (pg_trgm) intersects them all before a row is read, and one workspace's search never reads
+-- another's rows. Both extensions are trusted: the database's owner may create them.
 create extension if not exists pg_trgm;
 create extension if not exists btree_gin;
 
@@ -151,6 +152,8 @@ create table issue (
     milestone_id    varchar(32)  references milestone (id) on delete set null,
     parent_issue_id varchar(32)  references issue (id) on delete set null,
     estimate        integer,
+    -- the issue's labels, in the row: the list filters on them without a join per row
+    label_ids       varchar(32)[] not null default '{}',
     comment_count   integer      not null default 0,
     -- the start request waiting for its run (issue.run_requested), cleared when the run ends
     run_request_id  varchar(32),
@@ -164,18 +167,11 @@ create index issue_workspace_created on issue (workspace_id, created_at desc, id
 create index issue_workspace_status_created on issue (workspace_id, status, created_at desc, id desc);
 create index issue_workspace_crew_created on issue (workspace_id, crew_id, created_at desc);
 create index issue_workspace_assignee on issue (workspace_id, assignee_id) where assignee_id is not null;
-create index issue_search on issue using gin (workspace_id, title gin_trgm_ops);
+create index issue_search on issue using gin (workspace_id, status, label_ids, title gin_trgm_ops);
 create index issue_identifier on issue (workspace_id, identifier);
 create index issue_parent on issue (parent_issue_id) where parent_issue_id is not null;
 create index issue_project on issue (project_id) where project_id is not null;
 create index issue_milestone on issue (milestone_id) where milestone_id is not null;
-
-create table issue_label (
-    issue_id varchar(32) not null references issue (id) on delete cascade,
-    label_id varchar(32) not null references label (id) on delete cascade,
-    primary key (issue_id, label_id)
-);
-create index issue_label_label on issue_label (label_id, issue_id);
 
 create table issue_comment (
     id          varchar(32)  primary key,

@@ -1,5 +1,6 @@
 package crewship.issue.issues;
 
+import java.sql.Array;
 import java.sql.Date;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -8,7 +9,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,6 +24,7 @@ import org.springframework.stereotype.Repository;
 
 import crewship.issue.issues.IssueView.Creator;
 import crewship.issue.labels.LabelView;
+import crewship.platform.web.ProblemException;
 
 /**
  * The SQL of issues: the filtered list (a page of ids chosen by the indexes, then names
@@ -79,9 +85,8 @@ public class IssueStore {
 			params.addValue("assignee", query.assigneeId());
 		}
 		if (query.label() != null) {
-			// the name's ids first: with them as values the planner sees how selective
-			// the
-			// label is, and picks an ordered index walk or the search index accordingly
+			// the name's ids first: as values they let the planner see how selective
+			// the label is, and pick an ordered index walk or the search index
 			List<String> labelIds = this.jdbc.queryForList(
 					"select id from label where workspace_id = :ws and lower(name) = lower(:label)",
 					new MapSqlParameterSource("ws", query.workspaceId()).addValue("label", query.label()),
@@ -89,8 +94,7 @@ public class IssueStore {
 			if (labelIds.isEmpty()) {
 				return List.of();
 			}
-			where.append(
-					" and exists (select 1 from issue_label il where il.issue_id = i.id and il.label_id in (:labels))");
+			where.append(" and i.label_ids && array[:labels]::varchar(32)[]");
 			params.addValue("labels", labelIds);
 		}
 		if (query.search() != null) {
@@ -217,20 +221,25 @@ public class IssueStore {
 		this.jdbc.update("delete from issue where id = :id", id);
 	}
 
-	/** Replaces the issue's labels. @return whether the set changed */
+	/**
+	 * Replaces the issue's labels. The labels are share-locked first, so a label deleted
+	 * meanwhile is either seen gone here or removed from this issue by the delete after
+	 * this commits. @return whether the set changed
+	 */
 	boolean replaceLabels(String issueId, Collection<String> labelIds) {
-		MapSqlParameterSource params = new MapSqlParameterSource("issue", issueId);
-		List<String> current = this.jdbc.queryForList(
-				"select label_id from issue_label where issue_id = :issue order by label_id", params, String.class);
-		if (new java.util.TreeSet<>(current).equals(new java.util.TreeSet<>(labelIds))) {
-			return false;
+		List<String> wanted = new TreeSet<>(labelIds).stream().toList();
+		if (!wanted.isEmpty()) {
+			List<String> locked = this.jdbc.queryForList("select id from label where id in (:ids) for share",
+					new MapSqlParameterSource("ids", wanted), String.class);
+			if (locked.size() != wanted.size()) {
+				throw ProblemException.badRequest("labels: a label was deleted meanwhile");
+			}
 		}
-		this.jdbc.update("delete from issue_label where issue_id = :issue", params);
-		for (String labelId : new java.util.LinkedHashSet<>(labelIds)) {
-			this.jdbc.update("insert into issue_label (issue_id, label_id) values (:issue, :label)",
-					new MapSqlParameterSource("issue", issueId).addValue("label", labelId));
-		}
-		return true;
+		return this.jdbc.update("""
+				update issue set label_ids = cast(:labels as varchar(32)[])
+				 where id = :issue and label_ids is distinct from cast(:labels as varchar(32)[])
+				""", new MapSqlParameterSource("issue", issueId).addValue("labels",
+				"{" + String.join(",", wanted) + "}")) == 1;
 	}
 
 	private static MapSqlParameterSource params(Issue issue) {
@@ -262,22 +271,27 @@ public class IssueStore {
 
 	// --- mapping
 
+	/** Fills in the label objects of a page from the ids its rows carry. */
 	private List<IssueView> withLabels(List<IssueView> issues) {
-		if (issues.isEmpty()) {
-			return issues;
+		Set<String> ids = new TreeSet<>();
+		issues.forEach(issue -> ids.addAll(issue.labelIds()));
+		if (ids.isEmpty()) {
+			return issues.stream().map(issue -> issue.withLabels(List.of())).toList();
 		}
-		Map<String, List<LabelView>> labels = new HashMap<>();
-		this.jdbc.query("""
-				select il.issue_id, l.id, l.name, l.color, l.label_group from issue_label il
-				  join label l on l.id = il.label_id
-				 where il.issue_id in (:ids) order by l.name
-				""", new MapSqlParameterSource("ids", issues.stream().map(IssueView::id).toList()), (ResultSet rs) -> {
-			labels.computeIfAbsent(rs.getString(1), id -> new ArrayList<>())
-				.add(new LabelView(rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)));
-		});
-		Map<String, IssueView> ordered = new LinkedHashMap<>();
-		issues.forEach(issue -> ordered.put(issue.id(), issue.withLabels(labels.getOrDefault(issue.id(), List.of()))));
-		return new ArrayList<>(ordered.values());
+		Map<String, LabelView> labels = new HashMap<>();
+		this.jdbc.query("select id, name, color, label_group from label where id in (:ids)",
+				new MapSqlParameterSource("ids", ids), (ResultSet rs) -> {
+					labels.put(rs.getString(1),
+							new LabelView(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)));
+				});
+		return issues.stream()
+			.map(issue -> issue.withLabels(issue.labelIds()
+				.stream()
+				.map(labels::get)
+				.filter(Objects::nonNull)
+				.sorted(Comparator.comparing(LabelView::name))
+				.toList()))
+			.toList();
 	}
 
 	private static IssueView view(ResultSet rs) throws SQLException {
@@ -293,7 +307,7 @@ public class IssueStore {
 				rs.getDouble("sort_order"), IssueView.MISSION_TYPE, rs.getString("lead_agent_id"),
 				rs.getString("project_id"), rs.getString("project_name"), rs.getString("milestone_id"),
 				rs.getString("parent_issue_id"), (Integer) rs.getObject("estimate"), rs.getInt("sub_issues_count"),
-				rs.getInt("comment_count"), List.of(), instant(rs, "created_at"), instant(rs, "updated_at"),
+				rs.getInt("comment_count"), labelIds(rs), instant(rs, "created_at"), instant(rs, "updated_at"),
 				instant(rs, "completed_at"));
 	}
 
@@ -326,6 +340,23 @@ public class IssueStore {
 		issue.updatedAt = instant(rs, "updated_at");
 		issue.completedAt = instant(rs, "completed_at");
 		return issue;
+	}
+
+	/**
+	 * The row's label ids, carried as label stubs until {@link #withLabels} resolves
+	 * them.
+	 */
+	private static List<LabelView> labelIds(ResultSet rs) throws SQLException {
+		Array array = rs.getArray("label_ids");
+		if (array == null) {
+			return List.of();
+		}
+		try {
+			return Arrays.stream((String[]) array.getArray()).map(id -> new LabelView(id, null, null, null)).toList();
+		}
+		finally {
+			array.free();
+		}
 	}
 
 	static Instant instant(ResultSet rs, String column) throws SQLException {

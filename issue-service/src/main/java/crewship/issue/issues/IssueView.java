@@ -27,6 +27,11 @@ public record IssueView(String id, String workspaceId, String crewId,
 	public record Creator(String type, String id, @JsonInclude(JsonInclude.Include.NON_NULL) String name) {
 	}
 
+	/** The ids of the labels the row carries, before they are resolved. */
+	List<String> labelIds() {
+		return this.labels.stream().map(LabelView::id).toList();
+	}
+
 	IssueView withLabels(List<LabelView> labels) {
 		return new IssueView(this.id, this.workspaceId, this.crewId, this.crewName, this.crewSlug, this.number,
 				this.identifier, this.title, this.description, this.status, this.priority, this.assigneeType,

@@ -113,6 +113,10 @@ public class Labels {
 				scope.workspaceId()) == 0) {
 			throw ProblemException.notFound("Label not found");
 		}
+		this.jdbc.update("""
+				update issue set label_ids = array_remove(label_ids, cast(? as varchar(32)))
+				 where workspace_id = ? and label_ids @> array[cast(? as varchar(32))]
+				""", labelId, scope.workspaceId(), labelId);
 		this.changes.record("label.deleted", scope.workspaceId(), "label", labelId, scope.userId(),
 				Map.of("id", labelId));
 	}

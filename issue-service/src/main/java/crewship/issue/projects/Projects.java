@@ -225,7 +225,7 @@ public class Projects {
 		});
 		List<Map<String, Object>> byLabel = this.jdbc.query("""
 				select l.name, l.color, count(*) from issue i
-				  join issue_label il on il.issue_id = i.id join label l on l.id = il.label_id
+				 cross join unnest(i.label_ids) as il(label_id) join label l on l.id = il.label_id
 				 where i.project_id = :id group by l.id, l.name, l.color order by count(*) desc, l.name limit 100
 				""", params, (rs, n) -> {
 			Map<String, Object> row = new LinkedHashMap<>();
