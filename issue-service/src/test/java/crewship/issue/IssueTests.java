@@ -84,6 +84,8 @@ class IssueTests extends IssueTestSupport {
 		assertProblem(this.owner.postJson(path, "{\"title\":\"x\",\"routine_inputs\":{\"a\":1}}"), 400,
 				"routine_inputs needs a routine_id");
 		assertProblem(this.owner.postJson(path, "{\"title\":\"x\",\"due_date\":\"soon\"}"), 400, "due_date");
+		assertProblem(this.owner.postJson(path, "{\"title\":\"x\",\"description\":\"" + "d".repeat(100_001) + "\"}"),
+				400, "description is at most 100000");
 		assertProblem(this.owner.postJson(path, "{\"title\":"), 400, "Malformed JSON");
 		assertProblem(this.owner.postJson(ws("/api/v1/crews/" + Cuid.next() + "/issues"), "{\"title\":\"x\"}"), 404,
 				"Crew not found");

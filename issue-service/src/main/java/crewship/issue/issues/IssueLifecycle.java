@@ -3,6 +3,7 @@ package crewship.issue.issues;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -91,7 +92,8 @@ public class IssueLifecycle {
 		data.put("description", issue.description);
 		data.put("priority", issue.priority.toUpperCase(Locale.ROOT));
 		data.put("requested_by", scope.userId());
-		this.changes.request("issue.run_requested", scope.workspaceId(), issue.id, scope.userId(), data);
+		this.changes.request("issue.run_requested", scope.workspaceId(), issue.id, scope.userId(), data,
+				Set.of("request_id", "issue_id", "identifier", "crew_id", "agent_id", "requested_by"));
 		return Map.of("status", issue.status.name(), "identifier", issue.identifier);
 	}
 
@@ -114,7 +116,8 @@ public class IssueLifecycle {
 		data.put("request_id", Cuid.next());
 		data.put("issue_id", issue.id);
 		data.put("requested_by", scope.userId());
-		this.changes.request("issue.stop_requested", scope.workspaceId(), issue.id, scope.userId(), data);
+		this.changes.request("issue.stop_requested", scope.workspaceId(), issue.id, scope.userId(), data,
+				data.keySet());
 		this.changes.record("issue.updated", scope.workspaceId(), "issue", issue.id, scope.userId(),
 				IssueService.event(issue));
 		return Map.of("status", issue.status.name(), "identifier", issue.identifier);

@@ -47,6 +47,13 @@ public class IssueService {
 
 	static final int TITLE_MAX = 500;
 
+	/**
+	 * A description travels in {@code issue.run_requested}: bounded so the event stays
+	 * well under the broker's 1 MB record limit (an oversized record would stall the
+	 * outbox).
+	 */
+	static final int DESCRIPTION_MAX = 100_000;
+
 	static final int BULK_MAX = 100;
 
 	static final int LABELS_MAX = 50;
@@ -176,6 +183,9 @@ public class IssueService {
 		if (title.length() > TITLE_MAX) {
 			throw ProblemException.badRequest("title is at most " + TITLE_MAX + " characters");
 		}
+		if (request.description() != null && request.description().length() > DESCRIPTION_MAX) {
+			throw ProblemException.badRequest("description is at most " + DESCRIPTION_MAX + " characters");
+		}
 		Crew crew = this.crews.awaitCrew(scope.workspaceId(), crewRef, PROJECTION_WAIT)
 			.orElseThrow(() -> ProblemException.notFound("Crew not found"));
 		String leadAgentId = this.crews.awaitLead(scope.workspaceId(), crew.id(), PROJECTION_WAIT)
@@ -255,7 +265,7 @@ public class IssueService {
 		}
 		if (Fields.present(body, "description")) {
 			recognised = true;
-			String description = Fields.text(body, "description", Integer.MAX_VALUE, true);
+			String description = Fields.text(body, "description", DESCRIPTION_MAX, true);
 			if (!Objects.equals(description, issue.description)) {
 				this.activity.byUser(issue.id, scope.userId(), "description_changed",
 						"description updated (" + length(issue.description) + " → " + length(description) + " chars)");

@@ -39,10 +39,22 @@ public class Changes {
 		this.audit.record(new AuditRecord(workspaceId, actor, type, entityType, subject, data, null, null));
 	}
 
-	/** An event of the cross-service contract that is no change of its own (audited). */
+	/**
+	 * An event of the cross-service contract that is no change of its own. Its audit
+	 * record keeps only the fields named: a request's text (an issue's description) is
+	 * the event's business, not the audit log's.
+	 */
 	@Transactional(propagation = Propagation.MANDATORY)
-	public void request(String type, String workspaceId, String subject, String actor, Map<String, Object> data) {
-		record(type, workspaceId, "issue", subject, actor, data);
+	public void request(String type, String workspaceId, String subject, String actor, Map<String, Object> data,
+			java.util.Set<String> audited) {
+		this.events.publish(type, workspaceId, subject, actor, data);
+		Map<String, Object> metadata = new java.util.LinkedHashMap<>();
+		data.forEach((key, value) -> {
+			if (audited.contains(key)) {
+				metadata.put(key, value);
+			}
+		});
+		this.audit.record(new AuditRecord(workspaceId, actor, type, "issue", subject, metadata, null, null));
 	}
 
 }
