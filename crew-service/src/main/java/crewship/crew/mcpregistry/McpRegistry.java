@@ -26,6 +26,8 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import crewship.crew.mcp.OutboundHttp;
+import crewship.platform.audit.AuditRecord;
+import crewship.platform.audit.AuditTrail;
 import crewship.platform.ids.Timestamps;
 import crewship.platform.web.ProblemException;
 import tools.jackson.databind.JsonNode;
@@ -82,11 +84,14 @@ public class McpRegistry implements DisposableBean {
 
 	private final TransactionTemplate transactions;
 
+	private final AuditTrail audit;
+
 	private final ExecutorService background = Executors
 		.newSingleThreadExecutor(Thread.ofVirtual().name("mcp-registry-sync").factory());
 
 	McpRegistry(JdbcTemplate jdbc, OutboundHttp http, RegistryProperties properties,
-			PlatformTransactionManager transactions) {
+			PlatformTransactionManager transactions, AuditTrail audit) {
+		this.audit = audit;
 		this.jdbc = jdbc;
 		this.http = http;
 		this.properties = properties;
@@ -164,11 +169,14 @@ public class McpRegistry implements DisposableBean {
 	 * @throws ProblemException 429 within the cooldown of the last one (or while one
 	 * runs)
 	 */
-	public Map<String, Object> requestSync(String actor) {
+	public Map<String, Object> requestSync(String workspaceId, String actor) {
 		if (!claim()) {
 			throw ProblemException.tooManyRequests("A registry sync ran or started within the last "
 					+ this.properties.cooldown().toMinutes() + " minutes; try again later", retryAfter());
 		}
+		this.transactions.executeWithoutResult(
+				status -> this.audit.record(new AuditRecord(workspaceId, actor, "mcp_registry.sync_requested",
+						"mcp_registry", "instance", Map.of("url", this.properties.url().toString()), null, null)));
 		this.background.submit(() -> run(actor));
 		Map<String, Object> answer = new LinkedHashMap<>();
 		answer.put("status", "sync_started");

@@ -61,7 +61,7 @@ class McpRegistryController {
 	@ResponseStatus(HttpStatus.ACCEPTED)
 	Map<String, Object> sync(IdentityAssertion caller, HttpServletRequest request) {
 		WorkspaceScope.Scope scope = this.scopes.require(caller, request, Action.MANAGE);
-		return this.registry.requestSync(scope.userId());
+		return this.registry.requestSync(scope.workspaceId(), scope.userId());
 	}
 
 	private static Integer number(String name, String value) {
