@@ -244,14 +244,13 @@ public class Integrations {
 	/** Every live crew's servers, the cross-crew overview. */
 	@Transactional(readOnly = true)
 	List<Integration> allCrewServers(Scope scope, PageParams page) {
-		List<CrewServer> found = this.jdbc.query("""
+		List<String> ids = this.jdbc.query("""
 				select s.id from crew_mcp_server s join crew c on c.id = s.crew_id and c.deleted_at is null
 				 where s.workspace_id = ? order by c.name, s.name, s.id limit ? offset ?
-				""", (rs, n) -> rs.getString(1), scope.workspaceId(), page.limit(), page.offset())
-			.stream()
-			.map(id -> this.crewServers.findById(id).orElseThrow())
-			.toList();
-		return crewViews(scope.workspaceId(), found);
+				""", (rs, n) -> rs.getString(1), scope.workspaceId(), page.limit(), page.offset());
+		Map<String, CrewServer> byId = new HashMap<>();
+		this.crewServers.findAllById(ids).forEach(server -> byId.put(server.id, server));
+		return crewViews(scope.workspaceId(), ids.stream().map(byId::get).filter(Objects::nonNull).toList());
 	}
 
 	@Transactional(readOnly = true)
