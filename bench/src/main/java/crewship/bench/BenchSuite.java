@@ -51,6 +51,9 @@ final class BenchSuite {
 		env.put("CREWSHIP_DATA_DIR", dataDir.toString());
 		env.put("CREWSHIP_DB_PREFIX", "crewship_bench_" + UUID.randomUUID().toString().substring(0, 8));
 		env.putIfAbsent("CREWSHIP_PORT_OFFSET", "2000");
+		// measured as production runs it (C2, G1, a real heap), never devstack's fast
+		// start
+		env.putIfAbsent("CREWSHIP_PROFILE", "throughput");
 		env.putAll(environment);
 		Suite suite = Suite.start(DevstackConfig.fromEnvironment(repository, env), new Log(System.out));
 		try {

@@ -12,10 +12,40 @@ public final class Devstack {
 	private Devstack() {
 	}
 
+	/** {@code --profile fast-start|throughput} overrides {@code CREWSHIP_PROFILE}. */
+	static DevstackConfig withArguments(DevstackConfig config, String[] args) {
+		DevstackConfig result = config;
+		for (int i = 0; i < args.length; i++) {
+			String arg = args[i];
+			String value = null;
+			if (arg.equals("--profile") && i + 1 < args.length) {
+				value = args[++i];
+			}
+			else if (arg.startsWith("--profile=")) {
+				value = arg.substring("--profile=".length());
+			}
+			else {
+				throw new DevstackException(
+						"Unknown argument '" + arg + "'. Usage: ./crewship-dev [--profile fast-start|throughput]");
+			}
+			result = result.withProfile(JvmProfile.parse(value), System.getenv("CREWSHIP_SERVICE_HEAP") != null);
+		}
+		return result;
+	}
+
 	public static void main(String[] args) throws InterruptedException {
 		Path repository = Path.of(System.getProperty("crewship.repository", "."));
-		DevstackConfig config = DevstackConfig.fromEnvironment(repository, System.getenv());
+		DevstackConfig config;
+		try {
+			config = withArguments(DevstackConfig.fromEnvironment(repository, System.getenv()), args);
+		}
+		catch (DevstackException ex) {
+			System.err.println("crewship-dev: " + ex.getMessage());
+			System.exit(2);
+			return;
+		}
 		Log log = new Log(System.out);
+		log.step("JVM profile: " + config.profile() + " (service heap " + config.serviceHeap() + ")");
 		CountDownLatch stopped = new CountDownLatch(1);
 		Suite[] running = new Suite[1];
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {

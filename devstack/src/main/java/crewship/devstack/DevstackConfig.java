@@ -21,21 +21,32 @@ import java.util.Map;
  * @param portOffset added to every port ({@code CREWSHIP_PORT_OFFSET}), to run a second
  * suite beside the first
  * @param serviceHeap the heap of each service JVM ({@code CREWSHIP_SERVICE_HEAP}, default
- * 192m)
+ * the profile's: 192m fast-start, 1g throughput)
+ * @param profile how service JVMs run ({@code CREWSHIP_PROFILE} or {@code --profile}:
+ * {@code fast-start}, the default, or {@code throughput})
  * @param passThrough every other {@code CREWSHIP_*} setting given, handed to each service
  * (e.g. {@code CREWSHIP_ALLOW_SIGNUP})
  */
 public record DevstackConfig(Path repository, Path dataDir, String dbUrl, String dbUser, String dbPassword,
-		String dbPrefix, String kafkaBootstrapServers, int portOffset, String serviceHeap,
+		String dbPrefix, String kafkaBootstrapServers, int portOffset, String serviceHeap, JvmProfile profile,
 		Map<String, String> passThrough) {
 
 	public static DevstackConfig fromEnvironment(Path repository, Map<String, String> env) {
+		JvmProfile profile = JvmProfile.parse(env.get("CREWSHIP_PROFILE"));
+		String heap = blankToNull(env.get("CREWSHIP_SERVICE_HEAP"));
 		return new DevstackConfig(repository.toAbsolutePath().normalize(), dataDir(env),
 				blankToNull(env.get("CREWSHIP_DB_URL")), env.getOrDefault("CREWSHIP_DB_USER", "postgres"),
 				env.getOrDefault("CREWSHIP_DB_PASSWORD", ""), env.getOrDefault("CREWSHIP_DB_PREFIX", "crewship"),
 				blankToNull(env.get("KAFKA_BOOTSTRAP_SERVERS")),
 				Integer.parseInt(env.getOrDefault("CREWSHIP_PORT_OFFSET", "0")),
-				env.getOrDefault("CREWSHIP_SERVICE_HEAP", "192m"), settingsForServices(env));
+				(heap != null) ? heap : profile.defaultHeap(), profile, settingsForServices(env));
+	}
+
+	/** The same settings with another JVM profile (and that profile's default heap). */
+	public DevstackConfig withProfile(JvmProfile other, boolean heapWasSet) {
+		return new DevstackConfig(this.repository, this.dataDir, this.dbUrl, this.dbUser, this.dbPassword,
+				this.dbPrefix, this.kafkaBootstrapServers, this.portOffset,
+				heapWasSet ? this.serviceHeap : other.defaultHeap(), other, this.passThrough);
 	}
 
 	private static Map<String, String> settingsForServices(Map<String, String> env) {
@@ -53,7 +64,7 @@ public record DevstackConfig(Path repository, Path dataDir, String dbUrl, String
 	 */
 	private static final java.util.Set<String> LAUNCHER_SETTINGS = java.util.Set.of("CREWSHIP_DATA_DIR",
 			"CREWSHIP_DB_URL", "CREWSHIP_DB_USER", "CREWSHIP_DB_PASSWORD", "CREWSHIP_DB_PREFIX", "CREWSHIP_PORT_OFFSET",
-			"CREWSHIP_SERVICE_HEAP");
+			"CREWSHIP_SERVICE_HEAP", "CREWSHIP_PROFILE");
 
 	/**
 	 * {@code ~/.crewship}; for root {@code /var/lib/crewship}, because embedded

@@ -102,8 +102,13 @@ final class KafkaBroker {
 	}
 
 	private static List<String> kafkaJvm(DevstackConfig config, Path dir, String mainClass, String... args) {
-		List<String> command = new ArrayList<>(List.of(javaExecutable(), "-Xms128m", "-Xmx384m", "-XX:+UseSerialGC",
-				"-XX:TieredStopAtLevel=1", "-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"), "-cp",
+		// the broker runs like the services: fast to start, or with production settings
+		List<String> jvm = (config.profile() == JvmProfile.THROUGHPUT) ? List.of("-Xms512m", "-Xmx1g", "-XX:+UseG1GC")
+				: List.of("-Xms128m", "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+		List<String> command = new ArrayList<>();
+		command.add(javaExecutable());
+		command.addAll(jvm);
+		command.addAll(List.of("-Dlog4j2.configurationFile=" + dir.resolve("log4j2.properties"), "-cp",
 				brokerClasspath(config), mainClass));
 		command.addAll(List.of(args));
 		return command;

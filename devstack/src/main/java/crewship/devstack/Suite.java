@@ -135,10 +135,13 @@ public final class Suite implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
-		return List.of(KafkaBroker.javaExecutable(), "-Xms32m", "-Xmx" + this.config.serviceHeap(), "-Xss512k",
-				"-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:ReservedCodeCacheSize=48m",
-				"-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + cds.resolve(component.name() + ".jsa"),
-				"-Xlog:cds=off,cds+dynamic=off", "-jar", component.jar(this.config.repository()));
+		List<String> command = new java.util.ArrayList<>();
+		command.add(KafkaBroker.javaExecutable());
+		// an archive per profile: one dumped by a C1-only JVM does not fit a C2 one
+		command.addAll(this.config.profile()
+			.options(this.config.serviceHeap(), cds.resolve(component.name() + "-" + this.config.profile() + ".jsa")));
+		command.addAll(List.of("-jar", component.jar(this.config.repository())));
+		return command;
 	}
 
 	private Map<String, String> serviceEnv(Component service, String kafkaServers, String internalToken) {

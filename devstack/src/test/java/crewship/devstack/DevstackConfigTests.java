@@ -37,6 +37,35 @@ class DevstackConfigTests {
 	}
 
 	@Test
+	void theFastStartProfileIsTheDefaultAndThroughputRunsServicesLikeProduction() {
+		DevstackConfig fast = DevstackConfig.fromEnvironment(Path.of("."), Map.of());
+		assertThat(fast.profile()).isEqualTo(JvmProfile.FAST_START);
+		assertThat(fast.serviceHeap()).isEqualTo("192m");
+		assertThat(fast.profile().options(fast.serviceHeap(), Path.of("a.jsa"))).contains("-XX:TieredStopAtLevel=1",
+				"-XX:+UseSerialGC", "-Xmx192m");
+
+		DevstackConfig throughput = DevstackConfig.fromEnvironment(Path.of("."),
+				Map.of("CREWSHIP_PROFILE", "throughput"));
+		assertThat(throughput.serviceHeap()).isEqualTo("1g");
+		assertThat(throughput.profile().options(throughput.serviceHeap(), Path.of("a.jsa")))
+			.contains("-XX:+UseG1GC", "-Xmx1g")
+			.doesNotContain("-XX:TieredStopAtLevel=1", "-Xss512k");
+		assertThat(throughput.passThrough()).doesNotContainKey("CREWSHIP_PROFILE");
+
+		// --profile overrides the environment; an explicit heap stays
+		DevstackConfig fromFlag = Devstack.withArguments(
+				DevstackConfig.fromEnvironment(Path.of("."), Map.of("CREWSHIP_SERVICE_HEAP", "512m")),
+				new String[] { "--profile", "throughput" });
+		assertThat(fromFlag.profile()).isEqualTo(JvmProfile.THROUGHPUT);
+		assertThatThrownBy(() -> Devstack.withArguments(fast, new String[] { "--profile", "turbo" }))
+			.isInstanceOf(DevstackException.class)
+			.hasMessageContaining("fast-start");
+		assertThatThrownBy(() -> Devstack.withArguments(fast, new String[] { "--replicas" }))
+			.isInstanceOf(DevstackException.class)
+			.hasMessageContaining("Usage");
+	}
+
+	@Test
 	void takenPortIsNamedWithItsOwner() throws Exception {
 		try (ServerSocket taken = new ServerSocket(0)) {
 			assertThatThrownBy(() -> Ports.requireFree(taken.getLocalPort(), "gateway"))

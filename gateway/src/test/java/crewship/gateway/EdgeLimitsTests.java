@@ -316,6 +316,8 @@ class EdgeLimitsTests {
 					respond(exchange, 200, "[]");
 				}
 			});
+			// a thread per exchange: one slow exchange must not hold up every other
+			server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
 			server.start();
 			return server;
 		}
