@@ -8,7 +8,9 @@ import picocli.CommandLine.Parameters;
 
 import crewship.cli.Api;
 import crewship.cli.CliCommand;
+import crewship.cli.Failure;
 import crewship.cli.GroupCommand;
+import crewship.cli.Output;
 import crewship.cli.Output.Column;
 import crewship.cli.Refs;
 import crewship.cli.crews.CrewCommand;
@@ -90,17 +92,21 @@ public class IssueCommand extends GroupCommand {
 		@Option(names = "--description", description = "Description (markdown).")
 		String description;
 
-		@Option(names = "--priority", description = "URGENT, HIGH, MEDIUM, LOW or NONE.")
+		@Option(names = "--priority", description = "none, low, medium, high or urgent.")
 		String priority;
 
-		@Option(names = "--status", description = "Initial status, e.g. TODO.")
-		String status;
-
-		@Option(names = "--assignee", paramLabel = "AGENT", description = "Assign to this agent.")
+		@Option(names = "--assignee", paramLabel = "AGENT", description = "Assign to this agent (slug or id).")
 		String assignee;
 
-		@Option(names = "--label", paramLabel = "NAME", description = "A label (repeatable).")
+		@Option(names = "--labels", split = ",", paramLabel = "LABEL",
+				description = "Labels by id or name (comma-separated).")
 		List<String> labels;
+
+		@Option(names = "--project-id", paramLabel = "ID", description = "Attach to a project.")
+		String projectId;
+
+		@Option(names = "--due-date", paramLabel = "DATE", description = "Due date (ISO 8601).")
+		String dueDate;
 
 		@Override
 		protected void run() {
@@ -109,17 +115,30 @@ public class IssueCommand extends GroupCommand {
 			ObjectNode body = Api.object().put("title", this.title);
 			CrewCommand.putIfSet(body, "description", this.description);
 			CrewCommand.putIfSet(body, "priority", this.priority);
-			CrewCommand.putIfSet(body, "status", this.status);
+			CrewCommand.putIfSet(body, "project_id", this.projectId);
+			CrewCommand.putIfSet(body, "due_date", this.dueDate);
 			if (this.assignee != null) {
 				body.put("assignee_id", Refs.agentId(api, this.assignee)).put("assignee_type", "agent");
 			}
-			if (this.labels != null) {
-				this.labels.forEach(body.putArray("labels")::add);
+			if (this.labels != null && !this.labels.isEmpty()) {
+				JsonNode known = api.get("/api/v1/labels");
+				for (String label : this.labels) {
+					body.withArray("labels").add(labelId(known, label));
+				}
 			}
 			JsonNode created = api.post("/api/v1/crews/" + Api.segment(crewId) + "/issues", body);
 			out().done(
 					"Issue created: " + created.path("identifier").asString() + " " + created.path("title").asString(),
 					created);
+		}
+
+		private static String labelId(JsonNode known, String ref) {
+			for (JsonNode label : known) {
+				if (ref.equals(Output.text(label, "id")) || ref.equalsIgnoreCase(Output.text(label, "name"))) {
+					return label.get("id").asString();
+				}
+			}
+			throw Failure.notFound("label '" + ref + "' not found");
 		}
 
 	}
