@@ -14,6 +14,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -311,8 +312,51 @@ class CliSystemTests {
 		assertThat(follow.err()).contains("Following the log");
 	}
 
+	/**
+	 * Issues, labels and projects are issue-service's: until it serves them (its branch
+	 * is not merged yet) this test is skipped, not failed; once it does, it runs.
+	 */
 	@Test
-	@Order(10)
+	@Order(11)
+	void tracksIssuesWithLabelsAndProjects() {
+		Assumptions.assumeTrue(
+				Client.get(gateway + "/api/v1/labels?workspace_id=" + workspaceId(), "Cookie", user.cookieHeader())
+					.status() == 200,
+				"issue-service does not serve /api/v1/labels yet");
+		String issues = "iss-" + crewSlug;
+		ok("crew", "create", "--name", "Issue Crew", "--slug", issues);
+		ok("agent", "create", "--name", "Fixer", "--slug", "fixer-" + crewSlug, "--crew", issues);
+		String label = "bug-" + crewSlug.substring(4);
+		assertThat(ok("label", "create", label, "--color", "#FF0000", "-f", "json").json().get("name").asString())
+			.isEqualTo(label);
+		assertThat(ok("label", "list", "-f", "json").json().valueStream().map(l -> l.get("name").asString()))
+			.contains(label);
+		JsonNode project = ok("project", "create", "Launch " + crewSlug, "-f", "json").json();
+		assertThat(ok("project", "list", "-f", "json").json().valueStream().map(p -> p.get("id").asString()))
+			.contains(project.get("id").asString());
+		assertThat(ok("project", "show", "Launch " + crewSlug).out()).contains("Launch " + crewSlug);
+
+		JsonNode issue = ok("issue", "create", "--crew", issues, "--title", "Fix the login race", "--priority", "high",
+				"--labels", label, "--project-id", project.get("id").asString(), "--assignee", "fixer-" + crewSlug,
+				"-f", "json")
+			.json();
+		String identifier = issue.get("identifier").asString();
+		assertThat(ok("issue", "list", "--crew", issues, "-f", "json").json()
+			.valueStream()
+			.map(i -> i.get("identifier").asString())).contains(identifier);
+		assertThat(ok("issue", "show", identifier).out()).contains("Fix the login race");
+		assertThat(ok("issue", "comment", identifier, "Looks like a race in the session cache", "-f", "json").json()
+			.get("body")
+			.asString()).contains("race");
+		ok("issue", "start", identifier);
+		exits(3, cli("issue", "show", "NOPE-999"));
+		exits(2, cli("label", "delete", label));
+		ok("label", "delete", label, "--yes");
+		exits(3, cli("label", "delete", label, "--yes"));
+	}
+
+	@Test
+	@Order(12)
 	void createsAWorkspaceAndDeletesWhatItMade() {
 		JsonNode workspace = ok("workspace", "create", "--name", "Second " + crewSlug, "-f", "json").json();
 		assertThat(workspace.get("slug").asString()).isEqualTo("second-" + crewSlug);
