@@ -100,11 +100,20 @@ public final class Config {
 		return this;
 	}
 
-	public void save() {
+	/**
+	 * @throws Failure exit 2 when the file exists but is malformed (it is never
+	 * overwritten)
+	 */
+	public Config requireWritable() {
 		if (this.malformed != null) {
 			throw Failure.validation("refusing to overwrite a malformed file — fix or remove " + this.file
 					+ " and retry (" + this.malformed + ")");
 		}
+		return this;
+	}
+
+	public void save() {
+		requireWritable();
 		try {
 			Path dir = this.file.getParent();
 			createPrivateDirectory(dir);

@@ -140,6 +140,9 @@ class CrewshipTests {
 				() -> malformed.set(Config.TOKEN, "t").save());
 		assertThat(refused.exitCode()).isEqualTo(Failure.VALIDATION);
 		assertThat(refused.getMessage()).contains("refusing to overwrite a malformed file");
+		assertThat(run("login", "--token", "crewship_cli_t", "--server", closedPort()).exit())
+			.as("refused before a token is checked or minted")
+			.isEqualTo(Failure.VALIDATION);
 	}
 
 	@Test

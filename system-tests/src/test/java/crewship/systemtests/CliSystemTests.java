@@ -325,7 +325,8 @@ class CliSystemTests {
 				"issue-service does not serve /api/v1/labels yet");
 		String issues = "iss-" + crewSlug;
 		ok("crew", "create", "--name", "Issue Crew", "--slug", issues);
-		ok("agent", "create", "--name", "Fixer", "--slug", "fixer-" + crewSlug, "--crew", issues);
+		// a crew's issues need its LEAD
+		ok("agent", "create", "--name", "Fixer", "--slug", "fixer-" + crewSlug, "--crew", issues, "--role", "LEAD");
 		String label = "bug-" + crewSlug.substring(4);
 		assertThat(ok("label", "create", label, "--color", "#FF0000", "-f", "json").json().get("name").asString())
 			.isEqualTo(label);

@@ -39,6 +39,8 @@ public class LoginCommand extends CliCommand {
 
 	@Override
 	protected void run() {
+		// before a token is minted that could not be stored
+		ctx().config().requireWritable();
 		Api anonymous = ctx().anonymous();
 		String envPassword = ctx().env("CREWSHIP_PASSWORD");
 		if (this.passwordStdin && envPassword != null) {
