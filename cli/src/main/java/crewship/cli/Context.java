@@ -65,10 +65,8 @@ public final class Context {
 
 	public Output out() {
 		if (this.output == null) {
+			// not from the config file: `crewship version` must not even read it
 			String format = (this.flags.format != null) ? this.flags.format : env("CREWSHIP_FORMAT");
-			if (format == null) {
-				format = config().get("format");
-			}
 			boolean color = !this.flags.noColor && env("NO_COLOR") == null && Terminal.interactive()
 					&& !"dumb".equals(env("TERM"));
 			this.output = new Output((format != null) ? Output.Format.of(format) : Output.Format.TABLE, color, this.out,
