@@ -356,8 +356,73 @@ class CliSystemTests {
 		exits(3, cli("label", "delete", label, "--yes"));
 	}
 
+	/**
+	 * Missions, chats and an agent's recent log lines are mission-service's: skipped
+	 * until it serves /api/v1/missions. A chat message goes over /ws and its answer
+	 * streams back (the local runtime answers without a model).
+	 */
 	@Test
 	@Order(12)
+	void runsMissionsAndChatsLive() {
+		Assumptions.assumeTrue(
+				Client.get(gateway + "/api/v1/missions?workspace_id=" + workspaceId(), "Cookie", user.cookieHeader())
+					.status() == 200,
+				"mission-service does not serve /api/v1/missions yet");
+		String ops = "ops-" + crewSlug;
+		JsonNode crew = ok("crew", "create", "--name", "Ops Crew", "--slug", ops, "-f", "json").json();
+		String lead = "boss-" + crewSlug;
+		ok("agent", "create", "--name", "Boss", "--slug", lead, "--crew", ops, "--role", "LEAD");
+		JsonNode mission = ok("mission", "create", "--crew", ops, "--title", "Ship v2", "-f", "json").json();
+		String missionId = mission.get("id").asString();
+		assertThat(ok("mission", "list", "-f", "json").json().valueStream().map(m -> m.get("id").asString()))
+			.contains(missionId);
+		assertThat(ok("mission", "list", "--crew", ops, "-f", "json").json()).hasSize(1);
+		assertThat(ok("mission", "show", missionId.substring(0, 10)).out()).contains("Ship v2");
+		exits(2, cli("mission", "start", missionId));
+		Response task = Client.post(
+				gateway + "/api/v1/crews/" + crew.get("id").asString() + "/missions/" + missionId
+						+ "/tasks?workspace_id=" + workspaceId(),
+				"{\"title\":\"Write the notes\"}", "Cookie", user.cookieHeader(), "Origin", gateway);
+		assertThat(task.status()).as(task.body()).isIn(200, 201);
+		ok("mission", "start", missionId);
+		exits(3, cli("mission", "show", "nosuchmission"));
+
+		String chatId = ok("chat", "create", lead, "-f", "quiet").out().trim();
+		Run sent = cli("chat", "send", chatId, "Summarise the release notes", "--idle", "60");
+		assertThat(sent.exit()).as(sent.toString()).isZero();
+		assertThat(sent.out()).as("the answer streamed back").isNotBlank();
+		assertThat(ok("chat", chatId).out()).contains("Summarise the release notes");
+		assertThat(ok("logs", lead, "-f", "json").json().has("logs")).isTrue();
+	}
+
+	/**
+	 * The journal is mission-service's, the inbox issue-service's: each skipped until
+	 * served.
+	 */
+	@Test
+	@Order(13)
+	void readsTheJournalTheActivityFeedAndTheInbox() {
+		boolean journal = Client
+			.get(gateway + "/api/v1/journal?workspace_id=" + workspaceId(), "Cookie", user.cookieHeader())
+			.status() == 200;
+		boolean inbox = Client
+			.get(gateway + "/api/v1/inbox?workspace_id=" + workspaceId(), "Cookie", user.cookieHeader())
+			.status() == 200;
+		Assumptions.assumeTrue(journal || inbox, "neither /api/v1/journal nor /api/v1/inbox is served yet");
+		if (journal) {
+			assertThat(ok("journal", "--lines", "20", "-f", "json").json().isArray()).isTrue();
+			assertThat(ok("activity", "--since", "24h", "-f", "json").json().isArray()).isTrue();
+			exits(2, cli("journal", "--lines", "0"));
+			exits(2, cli("activity", "--since", "yesterday"));
+		}
+		if (inbox) {
+			assertThat(ok("inbox", "list", "--state", "all", "-f", "json").json().isArray()).isTrue();
+			ok("inbox", "count");
+		}
+	}
+
+	@Test
+	@Order(14)
 	void createsAWorkspaceAndDeletesWhatItMade() {
 		JsonNode workspace = ok("workspace", "create", "--name", "Second " + crewSlug, "-f", "json").json();
 		assertThat(workspace.get("slug").asString()).isEqualTo("second-" + crewSlug);

@@ -8,6 +8,7 @@ import picocli.CommandLine.Parameters;
 
 import crewship.cli.Api;
 import crewship.cli.CliCommand;
+import crewship.cli.Failure;
 import crewship.cli.Output;
 import crewship.cli.Refs;
 import crewship.cli.live.Live;
@@ -20,6 +21,8 @@ import tools.jackson.databind.JsonNode;
  */
 @Command(name = "logs", description = "Show an agent's log; --follow streams it live.")
 public class LogsCommand extends CliCommand {
+
+	static final int MAX_LINE = 200;
 
 	@Parameters(index = "0", paramLabel = "AGENT")
 	String ref;
@@ -38,15 +41,22 @@ public class LogsCommand extends CliCommand {
 	protected void run() {
 		Api api = ctx().workspaceApi();
 		String agentId = Refs.agentId(api, this.ref);
+		String recent = Api.path("/api/v1/agents/" + Api.segment(agentId) + "/logs", "limit", this.lines);
 		if (!this.follow) {
-			JsonNode logs = api.get(Api.path("/api/v1/agents/" + Api.segment(agentId) + "/logs", "lines", this.lines));
+			JsonNode logs = api.get(recent);
 			if (out().format().machine()) {
 				out().machine(logs);
 			}
 			else {
-				logs.path("logs").forEach(line -> out().out().println(line.asString()));
+				logs.path("logs").forEach(line -> out().out().println(clean(line.asString())));
 			}
 			return;
+		}
+		try {
+			api.get(recent).path("logs").forEach(line -> out().out().println(clean(line.asString())));
+		}
+		catch (Failure ex) {
+			out().note("(no recent lines: " + ex.getMessage() + ")");
 		}
 		try (Live live = Live.connect(api)) {
 			live.subscribe("agent:" + agentId);
@@ -62,18 +72,27 @@ public class LogsCommand extends CliCommand {
 					out().out().println(Api.JSON.writeValueAsString(line));
 				}
 				else {
+					String event = nonEmpty(Output.text(line, "event"), nonEmpty(Output.text(line, "level"), "log"));
 					out().out()
-						.println(String
-							.join(" ", nonEmpty(Output.text(line, "ts")), nonEmpty(Output.text(line, "level")),
-									nonEmpty(Output.text(line, "content")))
-							.trim());
+						.println(clean(nonEmpty(Output.text(line, "ts"), "") + " [" + event + "] "
+								+ nonEmpty(Output.text(line, "content"), "")));
 				}
 			}
 		}
 	}
 
-	private static String nonEmpty(String value) {
-		return (value != null) ? value : "";
+	/**
+	 * A log line as it may reach a terminal: no control characters (a rogue line must not
+	 * smuggle escape sequences into the operator's scrollback), at most 200 characters.
+	 */
+	static String clean(String line) {
+		StringBuilder clean = new StringBuilder(Math.min(line.length(), MAX_LINE + 1));
+		line.codePoints().filter(c -> c == '\t' || !Character.isISOControl(c)).forEach(clean::appendCodePoint);
+		return (clean.length() > MAX_LINE) ? clean.substring(0, MAX_LINE) + "…" : clean.toString();
+	}
+
+	private static String nonEmpty(String value, String fallback) {
+		return (value != null && !value.isEmpty()) ? value : fallback;
 	}
 
 }
