@@ -57,7 +57,20 @@ class BootstrapTests extends AuthTestSupport {
 				Duration.ofSeconds(20));
 		assertThat(records).filteredOn(r -> key.equals(r.key()))
 			.singleElement()
-			.satisfies(r -> assertThat(r.value()).contains("\"role\":\"OWNER\"").contains("membership.changed"));
+			.satisfies(r -> assertThat(r.value()).contains("\"role\":\"OWNER\"")
+				.contains("membership.changed")
+				.contains("\"name\":\"Ada Owner\""));
+
+		// a rename reaches the replicas' copies of the member's name
+		assertThat(this.http
+			.send("PATCH", "/api/v1/users/me", "application/json", "{\"full_name\":\"Ada Lovelace\"}",
+					IdentityAssertion.HEADER, TestIdentities.session(userId, "s"))
+			.status()).isEqualTo(200);
+		var renamed = TestKafka.readUntil(Topics.MEMBERSHIPS,
+				read -> read.stream().filter(r -> key.equals(r.key())).count() >= 2, Duration.ofSeconds(20));
+		assertThat(renamed).filteredOn(r -> key.equals(r.key()))
+			.last()
+			.satisfies(r -> assertThat(r.value()).contains("\"role\":\"OWNER\"").contains("\"name\":\"Ada Lovelace\""));
 	}
 
 	@Test

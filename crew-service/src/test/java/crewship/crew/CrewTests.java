@@ -118,6 +118,22 @@ class CrewTests extends CrewTestSupport {
 	}
 
 	@Test
+	void issuePrefixIsUpperCasedClearedByEmptyAndTravelsWithCrewEvents() {
+		String id = crew(slug("prefix"), "{\"issue_prefix\":\"eng\"}");
+		assertThat(this.owner.get(ws("/api/v1/crews/" + id)).json().get("issue_prefix").asString()).isEqualTo("ENG");
+		CrewTestSupport.assertProblem(patch(this.owner, ws("/api/v1/crews/" + id), "{\"issue_prefix\":\"1-A\"}"), 400,
+				"issue_prefix");
+		assertThat(patch(this.owner, ws("/api/v1/crews/" + id), "{\"issue_prefix\":\"ops2\"}").status()).isEqualTo(200);
+		assertThat(patch(this.owner, ws("/api/v1/crews/" + id), "{\"issue_prefix\":\"\"}").json()
+			.get("issue_prefix")
+			.isNull()).isTrue();
+		List<JsonNode> events = events(id, 3);
+		assertThat(events.get(0).get("data").get("issue_prefix").asString()).isEqualTo("ENG");
+		assertThat(events.get(1).get("data").get("issue_prefix").asString()).isEqualTo("OPS2");
+		assertThat(events.get(2).get("data").get("issue_prefix").isNull()).isTrue();
+	}
+
+	@Test
 	void oversizeConfigBlobsAreRejected() {
 		String big = "x".repeat(10 * 1024 + 1);
 		CrewTestSupport.assertProblem(

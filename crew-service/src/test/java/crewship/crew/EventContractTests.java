@@ -25,14 +25,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 class EventContractTests extends CrewTestSupport {
 
 	static final Map<String, Set<String>> DATA_KEYS = Map.ofEntries(
-			Map.entry("crew.created", Set.of("id", "name", "slug")), Map.entry("crew.updated", Set.of("id", "change")),
+			Map.entry("crew.created", Set.of("id", "name", "slug", "issue_prefix")),
+			Map.entry("crew.updated", Set.of("id", "name", "slug", "issue_prefix", "change")),
 			Map.entry("crew.deleted", Set.of("id", "slug")),
-			Map.entry("agent.created", Set.of("id", "crew_id", "name", "slug", "status", "ephemeral")),
-			Map.entry("agent.updated", Set.of("id")), Map.entry("agent.deleted", Set.of("id", "crew_id")),
+			Map.entry("agent.created", Set.of("id", "crew_id", "name", "slug", "status", "ephemeral", "agent_role")),
+			Map.entry("agent.updated", Set.of("id", "crew_id", "name", "slug", "status", "ephemeral", "agent_role")),
+			Map.entry("agent.deleted", Set.of("id", "crew_id")),
 			Map.entry("agent.hired",
-					Set.of("id", "crew_id", "name", "slug", "status", "ephemeral", "decision", "template_slug",
-							"expires_at")),
-			Map.entry("agent.rehired", Set.of("id", "crew_id", "name", "slug", "status", "ephemeral", "expires_at")),
+					Set.of("id", "crew_id", "name", "slug", "status", "ephemeral", "agent_role", "decision",
+							"template_slug", "expires_at")),
+			Map.entry("agent.rehired",
+					Set.of("id", "crew_id", "name", "slug", "status", "ephemeral", "agent_role", "expires_at")),
 			Map.entry("agent.hire_approved", Set.of("id", "crew_id", "status")),
 			Map.entry("agent.skill_assigned", Set.of("id", "skill_id", "skill_slug", "assignment_id")),
 			Map.entry("agent.skill_unassigned", Set.of("id", "skill_id", "skill_slug", "assignment_id")),

@@ -110,6 +110,18 @@ class GatewayEdgeTests {
 	}
 
 	@Test
+	void issuePagesGoToIssueServiceSavedViewsIncluded() {
+		// issue-service is down here (503 naming it); crew-service, the catch-all, is up
+		for (String path : new String[] { "/api/v1/issues", "/api/v1/crews/c1/issues/ENG-1", "/api/v1/labels",
+				"/api/v1/projects/p1/stats", "/api/v1/milestones/m1", "/api/v1/relations/r1", "/api/v1/saved-views",
+				"/api/v1/saved-views/v1" }) {
+			Response response = this.publicApi.get(path);
+			assertProblem(response, 503);
+			assertThat(response.json().get("detail").asString()).as(path).contains("issue-service");
+		}
+	}
+
+	@Test
 	void servicesSeeTheHostTheClientUsed() {
 		// auth-service compares a browser's Origin with it (the refresh endpoint)
 		assertThat(this.publicApi.get("/api/v1/crews").status()).isEqualTo(200);

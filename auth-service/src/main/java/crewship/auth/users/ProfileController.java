@@ -16,6 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 import crewship.auth.idp.IdentityProvider;
 import crewship.auth.sessions.SessionService;
+import crewship.auth.workspaces.Memberships;
 import crewship.platform.identity.AuthMethod;
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.web.ProblemException;
@@ -32,8 +33,11 @@ class ProfileController {
 
 	private final SessionService sessions;
 
+	private final Memberships memberships;
+
 	ProfileController(UserRepository users, IdentityProvider identities, LoginAttempts attempts,
-			SessionService sessions) {
+			SessionService sessions, Memberships memberships) {
+		this.memberships = memberships;
 		this.users = users;
 		this.identities = identities;
 		this.attempts = attempts;
@@ -51,6 +55,7 @@ class ProfileController {
 	Map<String, Object> rename(@Valid @RequestBody Rename request, IdentityAssertion caller) {
 		User user = me(caller);
 		user.rename(request.fullName());
+		this.memberships.renamed(user);
 		Map<String, Object> body = new LinkedHashMap<>();
 		body.put("id", user.getId());
 		body.put("email", user.getEmail());

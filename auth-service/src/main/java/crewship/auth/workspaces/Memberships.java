@@ -8,12 +8,16 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
+import crewship.auth.users.User;
+import crewship.auth.users.UserRepository;
 import crewship.platform.audit.AuditRecord;
 import crewship.platform.audit.AuditTrail;
 import crewship.platform.events.DomainEvents;
 import crewship.platform.events.Topics;
 import crewship.platform.membership.Membership;
 import crewship.platform.membership.WorkspaceRole;
+import tools.jackson.databind.PropertyNamingStrategies;
+import tools.jackson.databind.annotation.JsonNaming;
 
 /**
  * Every membership change, written with the change: the compacted
@@ -21,7 +25,7 @@ import crewship.platform.membership.WorkspaceRole;
  * event on auth's domain topic.
  */
 @Component
-class Memberships {
+public class Memberships {
 
 	private final WorkspaceMemberRepository members;
 
@@ -29,10 +33,42 @@ class Memberships {
 
 	private final AuditTrail audit;
 
-	Memberships(WorkspaceMemberRepository members, DomainEvents events, AuditTrail audit) {
+	private final UserRepository users;
+
+	Memberships(WorkspaceMemberRepository members, DomainEvents events, AuditTrail audit, UserRepository users) {
 		this.members = members;
 		this.events = events;
 		this.audit = audit;
+		this.users = users;
+	}
+
+	/**
+	 * The replicated record: the platform's {@link Membership} and the member's display
+	 * name, so services that show who did what (issue-service's assignees, comment
+	 * authors) keep names locally instead of asking per row. Readers that know only
+	 * {@link Membership} ignore {@code name}.
+	 */
+	@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+	record ReplicatedMembership(String workspaceId, String userId, WorkspaceRole role, long version,
+			List<String> capabilities, String name) {
+	}
+
+	/**
+	 * A member renamed themselves: their memberships are published again with the new
+	 * name (same version: role and capabilities did not change, so replicas keep their
+	 * rows).
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public void renamed(User user) {
+		for (WorkspaceMember member : this.members.findByUserId(user.getId())) {
+			if (member.getRole() != null) {
+				this.events.publishTo(Topics.MEMBERSHIPS, Membership.key(member.getWorkspaceId(), user.getId()),
+						Membership.CHANGED, member.getWorkspaceId(), user.getId(), user.getId(),
+						new ReplicatedMembership(member.getWorkspaceId(), user.getId(), member.getRole(),
+								member.getEventVersion(), List.copyOf(member.resolvedCapabilities()),
+								user.getFullName()));
+			}
+		}
 	}
 
 	/**
@@ -68,9 +104,10 @@ class Memberships {
 
 	private void replicate(String workspaceId, String userId, WorkspaceRole role, SortedSet<String> capabilities,
 			long version, String actor) {
+		String name = this.users.findById(userId).map(User::getFullName).orElse(null);
 		this.events.publishTo(Topics.MEMBERSHIPS, Membership.key(workspaceId, userId), Membership.CHANGED, workspaceId,
-				userId, actor, new Membership(workspaceId, userId, role, version,
-						(role != null) ? List.copyOf(capabilities) : List.of()));
+				userId, actor, new ReplicatedMembership(workspaceId, userId, role, version,
+						(role != null) ? List.copyOf(capabilities) : List.of(), name));
 	}
 
 }

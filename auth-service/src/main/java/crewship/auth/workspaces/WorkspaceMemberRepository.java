@@ -34,6 +34,8 @@ public interface WorkspaceMemberRepository extends JpaRepository<WorkspaceMember
 
 	long countByUserId(String userId);
 
+	List<WorkspaceMember> findByUserId(String userId);
+
 	@Query(value = "select nextval('membership_event_version')", nativeQuery = true)
 	long nextEventVersion();
 

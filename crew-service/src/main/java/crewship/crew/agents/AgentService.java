@@ -124,8 +124,7 @@ public class AgentService {
 		place(scope, agent, (request.crewId() != null) ? request.crewId() : agent.crewId);
 		agent.touch();
 		this.agents.saveAndFlush(agent);
-		this.changes.record("agent.updated", scope.workspaceId(), "agent", agent.id, scope.userId(),
-				Map.of("id", agent.id));
+		this.changes.record("agent.updated", scope.workspaceId(), "agent", agent.id, scope.userId(), summary(agent));
 		AgentView view = view(agent);
 		if (policy) {
 			pushPolicy(scope.workspaceId(), agent.id, agent.webhookRequireTimestamp, previousPolicy);
@@ -251,6 +250,10 @@ public class AgentService {
 		return AgentView.of(agent, crew, this.agents.skillCount(agent.id));
 	}
 
+	/**
+	 * What an agent event carries: enough for another service's local copy (names on
+	 * issues, the crew's LEAD).
+	 */
 	static Map<String, Object> summary(Agent agent) {
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("id", agent.id);
@@ -259,6 +262,7 @@ public class AgentService {
 		data.put("slug", agent.slug);
 		data.put("status", agent.status);
 		data.put("ephemeral", agent.ephemeral);
+		data.put("agent_role", agent.agentRole);
 		return data;
 	}
 

@@ -22,14 +22,14 @@ final class CrewRequests {
 			Integer containerTtlHours, String networkMode, @Size(max = 200) List<String> allowedDomains,
 			Boolean allowPrivateEndpoints, @Size(max = 512) String runtimeImage, String devcontainerConfig,
 			String miseConfig, String servicesJson, String mcpConfigJson, String escalationConfig,
-			@Min(0) @Max(100) Integer maxEphemeralAgents) {
+			@Min(0) @Max(100) Integer maxEphemeralAgents, @Size(max = 16) String issuePrefix) {
 
 		UpdateCrew asUpdate() {
 			return new UpdateCrew(this.name, this.slug, this.description, this.color, this.icon, this.avatarStyle,
 					this.containerMemoryMb, this.containerCpus, this.containerTtlHours, this.networkMode,
 					this.allowedDomains, this.allowPrivateEndpoints, this.runtimeImage, this.devcontainerConfig,
 					this.miseConfig, this.servicesJson, this.mcpConfigJson, this.escalationConfig,
-					this.maxEphemeralAgents);
+					this.maxEphemeralAgents, this.issuePrefix);
 		}
 
 	}
@@ -42,7 +42,8 @@ final class CrewRequests {
 			Integer containerMemoryMb, Double containerCpus, Integer containerTtlHours, String networkMode,
 			@Size(max = 200) List<String> allowedDomains, Boolean allowPrivateEndpoints,
 			@Size(max = 512) String runtimeImage, String devcontainerConfig, String miseConfig, String servicesJson,
-			String mcpConfigJson, String escalationConfig, @Min(0) @Max(100) Integer maxEphemeralAgents) {
+			String mcpConfigJson, String escalationConfig, @Min(0) @Max(100) Integer maxEphemeralAgents,
+			@Size(max = 16) String issuePrefix) {
 	}
 
 	record AddMember(@NotBlank String userId, String role) {

@@ -123,8 +123,7 @@ public class CrewService {
 		CrewSettings.defaults(crew);
 		List<String> warnings = CrewSettings.apply(crew, request.asUpdate());
 		this.crews.saveAndFlush(crew);
-		this.changes.record("crew.created", scope.workspaceId(), "crew", crew.getId(), scope.userId(),
-				Map.of("id", crew.getId(), "name", crew.getName(), "slug", crew.getSlug()));
+		this.changes.record("crew.created", scope.workspaceId(), "crew", crew.getId(), scope.userId(), summary(crew));
 		return view(crew, true, warnings);
 	}
 
@@ -324,9 +323,11 @@ public class CrewService {
 		Crew crew = find(scope.workspaceId(), crewRef);
 		crew.setPolicy(request.autonomyLevel(), request.behaviorMode(), reason, scope.userId());
 		this.crews.saveAndFlush(crew);
-		this.changes.record("crew.updated", scope.workspaceId(), "crew", crew.getId(), scope.userId(),
-				Map.of("id", crew.getId(), "change", "policy", "autonomy_level", request.autonomyLevel(),
-						"behavior_mode", request.behaviorMode()));
+		Map<String, Object> data = summary(crew);
+		data.put("change", "policy");
+		data.put("autonomy_level", request.autonomyLevel());
+		data.put("behavior_mode", request.behaviorMode());
+		this.changes.record("crew.updated", scope.workspaceId(), "crew", crew.getId(), scope.userId(), data);
 		return PolicyView.of(crew);
 	}
 
@@ -350,8 +351,22 @@ public class CrewService {
 	// --- shared
 
 	private void updated(Scope scope, Crew crew, String change) {
-		this.changes.record("crew.updated", scope.workspaceId(), "crew", crew.getId(), scope.userId(),
-				Map.of("id", crew.getId(), "change", change));
+		Map<String, Object> data = summary(crew);
+		data.put("change", change);
+		this.changes.record("crew.updated", scope.workspaceId(), "crew", crew.getId(), scope.userId(), data);
+	}
+
+	/**
+	 * What a crew event carries: enough for another service's local copy of the crew
+	 * (issue-service numbers issues with {@code issue_prefix}), null when unset.
+	 */
+	static Map<String, Object> summary(Crew crew) {
+		Map<String, Object> data = new LinkedHashMap<>();
+		data.put("id", crew.getId());
+		data.put("name", crew.getName());
+		data.put("slug", crew.getSlug());
+		data.put("issue_prefix", crew.issuePrefix);
+		return data;
 	}
 
 	private CrewView view(Crew crew, boolean full, List<String> warnings) {

@@ -43,6 +43,9 @@ final class CrewSettings {
 	private static final Pattern DOMAIN = Pattern
 		.compile("^(\\*\\.)?([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$");
 
+	/** Issue identifiers read {@code ENG-42}: letters and digits, a letter first. */
+	private static final Pattern ISSUE_PREFIX = Pattern.compile("^[A-Z][A-Z0-9]{0,15}$");
+
 	private static final Pattern IMAGE = Pattern.compile(
 			"^[a-z0-9]+([._-][a-z0-9]+)*(:[0-9]+)?(/[a-z0-9]+([._-][a-z0-9]+)*)*(:[\\w][\\w.-]{0,127})?(@sha256:[a-f0-9]{64})?$");
 
@@ -71,6 +74,11 @@ final class CrewSettings {
 		checkServices(change.servicesJson());
 		ConfigBlobs.checkMcp(change.mcpConfigJson());
 		checkEscalation(change.escalationConfig());
+		String issuePrefix = (change.issuePrefix() != null) ? change.issuePrefix().trim().toUpperCase(Locale.ROOT)
+				: null;
+		if (issuePrefix != null && !issuePrefix.isEmpty() && !ISSUE_PREFIX.matcher(issuePrefix).matches()) {
+			throw ProblemException.badRequest("issue_prefix must be 1-16 letters or digits, starting with a letter");
+		}
 
 		if (change.name() != null) {
 			crew.name = change.name().trim();
@@ -109,6 +117,7 @@ final class CrewSettings {
 		if (change.maxEphemeralAgents() != null) {
 			crew.maxEphemeralAgents = change.maxEphemeralAgents();
 		}
+		crew.issuePrefix = Fields.text(issuePrefix, crew.issuePrefix);
 		return warnings;
 	}
 

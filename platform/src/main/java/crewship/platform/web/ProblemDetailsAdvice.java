@@ -23,6 +23,7 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.ServletWebRequest;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
 /**
@@ -117,6 +118,16 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 			}
 		}
 		return false;
+	}
+
+	/**
+	 * A multipart body that cannot be parsed is the client's error (a size over the limit
+	 * is answered 413 by the handler for that subclass).
+	 */
+	@ExceptionHandler(MultipartException.class)
+	ResponseEntity<Object> handleMalformedMultipart(MultipartException ex, WebRequest request) {
+		return problemResponse(ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Malformed multipart request"),
+				request);
 	}
 
 	@ExceptionHandler(DataIntegrityViolationException.class)
