@@ -38,6 +38,7 @@ import crewship.cli.issues.ProjectCommand;
 import crewship.cli.meta.CommandsCommand;
 import crewship.cli.meta.CompletionCommand;
 import crewship.cli.meta.VersionCommand;
+import crewship.cli.meta.WarmupCommand;
 import crewship.cli.missions.MissionCommand;
 import crewship.cli.workspaces.WorkspaceCommand;
 
@@ -51,7 +52,7 @@ import crewship.cli.workspaces.WorkspaceCommand;
 				WebhookCommand.class, MissionCommand.class, IssueCommand.class, LabelCommand.class,
 				ProjectCommand.class, LogsCommand.class, ChatCommand.class, JournalCommand.class, ActivityCommand.class,
 				InboxCommand.class, TokenCommand.class, CompletionCommand.class, CommandsCommand.class,
-				VersionCommand.class },
+				VersionCommand.class, WarmupCommand.class },
 		footer = { "", "Exit codes: 0 ok, 1 unclassified, 2 validation, 3 not found, 4 auth, 5 conflict,",
 				"6 rate-limited, 7 server error, 8 network." })
 public final class Crewship implements Runnable {

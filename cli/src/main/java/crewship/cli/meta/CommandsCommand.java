@@ -38,15 +38,20 @@ public class CommandsCommand extends CliCommand {
 			.filter(option -> !option.hidden())
 			.forEach(option -> global.add(flag(option)));
 		ArrayNode commands = manifest.putArray("commands");
-		tree.getSubcommands().values().stream().distinct().forEach(sub -> commands.add(command(sub.getCommandSpec())));
+		tree.getSubcommands()
+			.values()
+			.stream()
+			.distinct()
+			.filter(sub -> !sub.getCommandSpec().usageMessage().hidden())
+			.forEach(sub -> commands.add(command(sub.getCommandSpec())));
 		out().machine(manifest);
 	}
 
 	private void print(CommandSpec spec, int depth) {
 		for (Map.Entry<String, CommandLine> entry : spec.subcommands().entrySet()) {
 			CommandSpec sub = entry.getValue().getCommandSpec();
-			if (!entry.getKey().equals(sub.name())) {
-				continue; // an alias
+			if (!entry.getKey().equals(sub.name()) || sub.usageMessage().hidden()) {
+				continue; // an alias, or the launcher's warm-up
 			}
 			String summary = (sub.usageMessage().description().length > 0) ? sub.usageMessage().description()[0] : "";
 			out().out()
