@@ -6,9 +6,12 @@ import java.util.Map;
 import java.util.Optional;
 
 import reactor.core.publisher.Mono;
+import reactor.netty.http.client.PrematureCloseException;
+import reactor.util.retry.Retry;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientRequestException;
 
 import crewship.platform.identity.AuthMethod;
 import crewship.platform.identity.IdentityAssertion;
@@ -70,9 +73,17 @@ public class AuthService {
 					.map(body -> Optional.of(new Holder(String.valueOf(body.get("user_id")),
 							(sessionId != null) ? sessionId : String.valueOf(body.get("token_id")))));
 			})
+			// a pooled connection the service closed just as it was reused fails before
+			// any
+			// answer; the question is read-only, so it is asked once more on a fresh one
+			.retryWhen(Retry.max(1).filter(AuthService::isTransportFailure))
 			.timeout(TIMEOUT)
 			.onErrorMap(ex -> !(ex instanceof Authenticator.AuthenticationException),
 					ex -> new Authenticator.AuthenticationUnavailableException("auth-service did not answer", ex));
+	}
+
+	static boolean isTransportFailure(Throwable ex) {
+		return ex instanceof PrematureCloseException || ex instanceof WebClientRequestException;
 	}
 
 }
