@@ -171,6 +171,8 @@ class WebUiServingTests {
 				exchange.getResponseBody().write(body);
 				exchange.close();
 			});
+			// a thread per exchange: one slow exchange must not hold up every other
+			server.setExecutor(java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
 			server.start();
 			return server;
 		}

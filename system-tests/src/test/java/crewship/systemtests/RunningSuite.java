@@ -74,6 +74,7 @@ final class RunningSuite {
 		stop = () -> {
 			started.close();
 			started.dropDatabases();
+			keepLogs(dataDir.resolve("logs"), dataDir.resolveSibling("suite-logs"));
 			deleteRecursively(dataDir);
 		};
 		return started;
@@ -98,6 +99,23 @@ final class RunningSuite {
 			stop();
 		}
 
+	}
+
+	/**
+	 * The services' logs outlive the suite (in {@code target/suite-logs}, replaced by the
+	 * next run): a CI failure is read from them, not guessed at.
+	 */
+	private static void keepLogs(Path logs, Path kept) {
+		if (!Files.isDirectory(logs)) {
+			return;
+		}
+		deleteRecursively(kept);
+		try {
+			Files.move(logs, kept);
+		}
+		catch (IOException ex) {
+			System.err.println("Could not keep the suite's logs: " + ex);
+		}
 	}
 
 	private static void deleteRecursively(Path dir) {

@@ -20,7 +20,11 @@ public final class TestHttp {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+	// HTTP/1.1 as browsers and curl speak to an http:// origin (no h2c upgrade attempts)
+	private final HttpClient client = HttpClient.newBuilder()
+		.version(HttpClient.Version.HTTP_1_1)
+		.connectTimeout(Duration.ofSeconds(5))
+		.build();
 
 	private final String baseUrl;
 
