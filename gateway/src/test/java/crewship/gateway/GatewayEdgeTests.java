@@ -53,6 +53,9 @@ class GatewayEdgeTests {
 
 	TestHttp publicApi;
 
+	@org.springframework.beans.factory.annotation.Autowired
+	crewship.gateway.edge.AdmissionControl admission;
+
 	TestHttp internalApi;
 
 	@DynamicPropertySource
@@ -235,6 +238,36 @@ class GatewayEdgeTests {
 			assertThat(statuses).containsOnly(200);
 		}
 		assertThat(this.publicApi.get("/api/v1/crews").status()).isEqualTo(200);
+		assertThat(this.admission.inFlight("crew-service")).as("every permit given back").isZero();
+	}
+
+	/**
+	 * Clients that hang up mid-request, a service that is down, and requests refused at
+	 * the edge all give their admission permit back: a leaked permit would, over time,
+	 * shed every request to a healthy service.
+	 */
+	@Test
+	void everyWayARequestEndsGivesItsAdmissionPermitBack() throws Exception {
+		java.net.http.HttpClient impatient = java.net.http.HttpClient.newBuilder()
+			.version(java.net.http.HttpClient.Version.HTTP_1_1)
+			.build();
+		for (int i = 0; i < 20; i++) {
+			try {
+				impatient.send(java.net.http.HttpRequest
+					.newBuilder(java.net.URI.create("http://127.0.0.1:" + this.port + "/api/v1/slow"))
+					.timeout(java.time.Duration.ofMillis(50))
+					.build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+			}
+			catch (java.net.http.HttpTimeoutException expected) {
+				// the client hung up before the service answered
+			}
+			assertProblem(this.publicApi.get("/api/v1/missions"), 503);
+			this.publicApi.get("/api/v1/crews", "Authorization", "Bearer not-a-crewship-token");
+		}
+		org.awaitility.Awaitility.await()
+			.atMost(java.time.Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(this.admission.inFlight("crew-service")).isZero());
+		assertThat(this.admission.inFlight("mission-service")).isZero();
 	}
 
 	static void assertProblem(Response response, int status) {
