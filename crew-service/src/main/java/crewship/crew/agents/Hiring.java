@@ -121,6 +121,7 @@ class Hiring {
 		data.put("decision", decision.wire);
 		data.put("template_slug", template.slug());
 		data.put("expires_at", agent.expiresAt);
+		data.put("hire_reason", agent.hireReason);
 		this.changes.record("agent.hired", scope.workspaceId(), "agent", agent.id, scope.userId(), data);
 		return HireView.of(agent, decision);
 	}
