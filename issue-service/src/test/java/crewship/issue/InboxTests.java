@@ -3,6 +3,7 @@ package crewship.issue;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeSet;
 
 import org.junit.jupiter.api.Test;
 
@@ -147,6 +148,8 @@ class InboxTests extends IssueTestSupport {
 
 		List<String> types = types(events(itemId, 3));
 		assertThat(types).containsOnly("inbox.updated");
+		assertThat(events(itemId, 3)).allSatisfy(e -> assertThat(EventContractTests.DATA_KEYS.get("inbox.updated"))
+			.contains(new TreeSet<>(e.get("data").propertyNames())));
 		List<String> states = events(itemId, 3).stream().map(e -> e.get("data").get("state").asString()).toList();
 		assertThat(states).containsExactly("unread", "read", "resolved");
 	}
