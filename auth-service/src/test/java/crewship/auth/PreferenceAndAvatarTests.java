@@ -111,6 +111,15 @@ class PreferenceAndAvatarTests extends WorkspaceTestSupport {
 		String url = uploaded.json().get("avatar_url").asString();
 		assertThat(url).startsWith("/api/v1/users/" + this.owner.getId() + "/avatar?v=");
 		assertThat(this.asOwner.get(members()).json().get(0).get("user").get("avatar_url").asString()).isEqualTo(url);
+		String sessionId = SessionFlowTests.sessionIdOf(this.http.postJson("/api/auth/callback/credentials",
+				"{\"email\":\"" + this.owner.getEmail() + "\",\"password\":\"" + PASSWORD + "\"}",
+				IdentityAssertion.HEADER, TestIdentities.anonymous()));
+		assertThat(this.http
+			.get("/api/auth/session", IdentityAssertion.HEADER, TestIdentities.session(this.owner.getId(), sessionId))
+			.json()
+			.get("user")
+			.get("image")
+			.asString()).as("the session's picture").isEqualTo(url);
 
 		HttpResponse<byte[]> served = download(member, url);
 		assertThat(served.statusCode()).isEqualTo(200);
