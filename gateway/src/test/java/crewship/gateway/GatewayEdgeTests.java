@@ -122,6 +122,20 @@ class GatewayEdgeTests {
 	}
 
 	@Test
+	void journalMetricsAndPipelineRunsGoToMissionService() {
+		// mission-service is down here (503 naming it): the routing map's mission rows
+		// that
+		// sit under other services' prefixes (/admin, /workspaces) are matched first
+		for (String path : new String[] { "/api/v1/journal/lookup", "/api/v1/metrics/timeseries",
+				"/api/v1/mcp-tool-calls", "/api/v1/admin/journal/verify", "/api/v1/workspaces/w1/pipeline-runs",
+				"/api/v1/workspaces/w1/pipelines/runs/active" }) {
+			Response response = this.publicApi.get(path);
+			assertProblem(response, 503);
+			assertThat(response.json().get("detail").asString()).as(path).contains("mission-service");
+		}
+	}
+
+	@Test
 	void telemetryConsentIsAnsweredAtTheGatewayForAnyoneAndIsOff() {
 		// the sign-in page asks before anyone is signed in; nothing reaches a service
 		Response telemetry = this.publicApi.validating().get("/api/v1/system/telemetry");
