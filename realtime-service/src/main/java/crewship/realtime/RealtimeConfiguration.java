@@ -13,6 +13,7 @@ import crewship.realtime.channels.ChannelWorkspaces;
 import crewship.realtime.channels.Memberships;
 import crewship.realtime.chat.ChatCommands;
 import crewship.realtime.fanout.EventFanout;
+import crewship.realtime.fanout.FanoutReadiness;
 import crewship.realtime.sessions.RealtimeHandler;
 import crewship.realtime.sessions.Subscribers;
 import tools.jackson.databind.json.JsonMapper;
@@ -51,10 +52,16 @@ class RealtimeConfiguration {
 		return new Subscribers();
 	}
 
+	/** {@code fanout} in {@code /readyz}. */
+	@Bean
+	FanoutReadiness fanout() {
+		return new FanoutReadiness();
+	}
+
 	@Bean
 	EventFanout eventFanout(Subscribers subscribers, ChannelWorkspaces workspaces, Memberships memberships,
-			JsonMapper json) {
-		return new EventFanout(subscribers, workspaces, memberships, json);
+			JsonMapper json, FanoutReadiness fanout) {
+		return new EventFanout(subscribers, workspaces, memberships, json, fanout);
 	}
 
 	@Bean

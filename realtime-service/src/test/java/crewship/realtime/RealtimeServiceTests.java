@@ -1,5 +1,13 @@
 package crewship.realtime;
 
+import java.time.Duration;
+
+import org.awaitility.Awaitility;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.health.contributor.Status;
+
+import crewship.realtime.fanout.FanoutReadiness;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -28,11 +36,22 @@ class RealtimeServiceTests extends RealtimeTestSupport {
 		this.http = new TestHttp("http://localhost:" + this.port);
 	}
 
+	@Autowired
+	FanoutReadiness fanout;
+
+	/**
+	 * Ready once Kafka answers and the fan-out consumer holds its partitions: before that
+	 * a socket would miss events (the consumer reads from the latest offset).
+	 */
 	@Test
-	void readinessFollowsKafka() {
+	void readinessFollowsKafkaAndTheFanoutConsumer() {
 		assertThat(this.http.get("/livez").status()).isEqualTo(200);
-		Response ready = this.http.get("/readyz");
-		assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+		assertThat(new FanoutReadiness().health().getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+		Awaitility.await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+			Response ready = this.http.get("/readyz");
+			assertThat(ready.status()).as(ready.body()).isEqualTo(200);
+		});
+		assertThat(this.fanout.isReady()).isTrue();
 	}
 
 	@Test

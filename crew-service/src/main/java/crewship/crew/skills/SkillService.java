@@ -50,13 +50,24 @@ class SkillService {
 		this.changes = changes;
 	}
 
+	/**
+	 * A skill of the workspace registry. The reference schema requires the marketplace
+	 * fields too; an imported SKILL.md has none of that history, so they say so: its
+	 * front matter's {@code version} (else {@code ""}), {@code UNVERIFIED}, no downloads
+	 * or ratings, not featured, free, the default {@code INSTRUCTIONS} runtime and
+	 * {@code COMMUNITY} maturity, {@code NOT_SCANNED} (no content scanner runs here).
+	 */
 	record SkillView(String id, String workspaceId, String name, String slug, String displayName, String description,
-			String category, String source, String content, Instant createdAt, Instant updatedAt) {
+			String category, String source, String content, Instant createdAt, Instant updatedAt, String version,
+			String verification, int downloads, int ratingCount, boolean featured, String pricingTier, String runtime,
+			String maturity, String scanStatus) {
 
 		static SkillView of(Skill skill, boolean withContent) {
+			String version = (skill.content != null) ? frontMatterValue(skill.content, "version") : null;
 			return new SkillView(skill.id, skill.workspaceId, skill.name, skill.slug, skill.displayName,
 					skill.description, skill.category, skill.source, withContent ? skill.content : null,
-					skill.createdAt, skill.updatedAt);
+					skill.createdAt, skill.updatedAt, (version != null) ? version : "", "UNVERIFIED", 0, 0, false,
+					"FREE", "INSTRUCTIONS", "COMMUNITY", "NOT_SCANNED");
 		}
 
 	}
@@ -100,6 +111,15 @@ class SkillService {
 		Skill skill = this.skills.saveAndFlush(new Skill(scope.workspaceId(), name,
 				meta.getOrDefault("display_name", name), meta.get("description"), content));
 		return SkillView.of(skill, true);
+	}
+
+	private static String frontMatterValue(String content, String key) {
+		try {
+			return frontMatter(content).get(key);
+		}
+		catch (ProblemException ex) {
+			return null;
+		}
 	}
 
 	private static Map<String, String> frontMatter(String content) {

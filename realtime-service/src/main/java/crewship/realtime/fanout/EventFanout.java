@@ -4,10 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.ConsumerSeekAware;
 
 import crewship.platform.events.EventEnvelope;
 import crewship.realtime.channels.Channel;
@@ -24,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  * and queues each event for its own subscribers of the channels the event belongs to. A
  * frame is serialized once per channel, not per client.
  */
-public class EventFanout {
+public class EventFanout implements ConsumerSeekAware {
 
 	private static final Logger log = LoggerFactory.getLogger(EventFanout.class);
 
@@ -40,12 +42,20 @@ public class EventFanout {
 
 	private final JsonMapper json;
 
-	public EventFanout(Subscribers subscribers, ChannelWorkspaces workspaces, Memberships memberships,
-			JsonMapper json) {
+	private final FanoutReadiness readiness;
+
+	public EventFanout(Subscribers subscribers, ChannelWorkspaces workspaces, Memberships memberships, JsonMapper json,
+			FanoutReadiness readiness) {
 		this.subscribers = subscribers;
 		this.workspaces = workspaces;
 		this.memberships = memberships;
 		this.json = json;
+		this.readiness = readiness;
+	}
+
+	@Override
+	public void onPartitionsAssigned(Map<TopicPartition, Long> assignments, ConsumerSeekCallback callback) {
+		this.readiness.assigned(assignments.size());
 	}
 
 	@KafkaListener(id = "realtime-events",
