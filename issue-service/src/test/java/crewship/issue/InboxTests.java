@@ -69,6 +69,9 @@ class InboxTests extends IssueTestSupport {
 		data.put("template_slug", "backend-dev");
 		data.put("expires_at", "2030-01-01T00:00:00Z");
 		data.put("hire_reason", "[2030-01-01T00:00:00Z] hire: Spike on the flaky deploy");
+		if (!decision.equals("auto_log_journal")) {
+			data.put("inbox_item_id", Cuid.next()); // the id crew-service's answer named
+		}
 		return event(CREW_TOPIC, key, "agent.hired", agentId, this.ownerId, data);
 	}
 
@@ -117,6 +120,7 @@ class InboxTests extends IssueTestSupport {
 			.isEqualTo("/api/v1/agents/" + agentId + "/approve-hire");
 		assertThat(item.has("resolved_at")).isFalse();
 		String itemId = item.get("id").asString();
+		assertThat(itemId).as("the id the hire's answer named").isEqualTo(hire.data().get("inbox_item_id").asString());
 		assertThat(sees(manager, inbox(""), itemId)).isTrue();
 		assertThat(sees(member, inbox(""), itemId)).as("addressed to MANAGER and above").isFalse();
 		assertThat(member.get(inbox("/" + itemId)).status()).isEqualTo(404);

@@ -124,6 +124,8 @@ class ShellSystemTests {
 		String agentId = hire.json().get("id").asString();
 		JsonNode added = nextInbox(socket, "unread");
 		assertThat(walk("GET", "/api/v1/inbox/count", null).get("unread_count").asInt()).isEqualTo(1);
+		assertThat(added.get("payload").get("id").asString()).as("the item the hire's answer named")
+			.isEqualTo(hire.json().get("inbox_item_id").asString());
 		JsonNode item = walk("GET", "/api/v1/inbox/" + added.get("payload").get("id").asString(), null);
 		assertThat(item.get("kind").asString()).isEqualTo("waitpoint");
 		assertThat(item.get("source_id").asString()).isEqualTo(agentId);

@@ -125,10 +125,13 @@ public class Inbox {
 	record Purged(int deleted) {
 	}
 
-	/** What a feed puts in the inbox. */
-	public record NewItem(String workspaceId, String kind, String sourceId, String targetUserId, String targetRole,
-			String title, String bodyMd, String senderType, String senderId, String senderName, String priority,
-			boolean blocking, Map<String, Object> payload) {
+	/**
+	 * What a feed puts in the inbox. {@code id} is the source's when it already promised
+	 * one (a hire's answer names its item), else null for a new one.
+	 */
+	public record NewItem(String id, String workspaceId, String kind, String sourceId, String targetUserId,
+			String targetRole, String title, String bodyMd, String senderType, String senderId, String senderName,
+			String priority, boolean blocking, Map<String, Object> payload) {
 	}
 
 	// --- written by the feeds, in their transaction
@@ -139,13 +142,13 @@ public class Inbox {
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
 	public boolean add(NewItem item) {
-		String id = Cuid.next();
+		String id = (item.id() != null && Cuid.isValid(item.id())) ? item.id() : Cuid.next();
 		Timestamp now = Timestamp.from(Timestamps.now());
 		int added = this.jdbc.update("""
 				insert into inbox_item (id, workspace_id, kind, source_id, target_user_id, target_role, title, body_md,
 				       sender_type, sender_id, sender_name, priority, blocking, payload, created_at, updated_at)
 				values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, cast(? as jsonb), ?, ?)
-				on conflict (workspace_id, kind, source_id, coalesce(target_user_id, '')) do nothing
+				on conflict do nothing
 				""", id, item.workspaceId(), item.kind(), item.sourceId(), item.targetUserId(), item.targetRole(),
 				clip(item.title(), 300), item.bodyMd(), item.senderType(), item.senderId(),
 				clip(item.senderName(), 200), item.priority(), item.blocking(),

@@ -144,9 +144,10 @@ class InboxFeeds {
 			body.append("\n\nThe agent waits in PENDING_REVIEW until it is approved.");
 		}
 		String sender = person(event);
-		this.inbox.add(new NewItem(event.workspaceId(), pending ? Inbox.WAITPOINT : Inbox.MESSAGE, agentId, null,
-				WorkspaceRole.MANAGER.name(), (pending ? "Approve hire: " : "Hired: ") + who, body.toString(),
-				(sender != null) ? "user" : null, sender, null, pending ? "high" : "normal", pending, payload));
+		this.inbox.add(new NewItem(Events.text(data, "inbox_item_id"), event.workspaceId(),
+				pending ? Inbox.WAITPOINT : Inbox.MESSAGE, agentId, null, WorkspaceRole.MANAGER.name(),
+				(pending ? "Approve hire: " : "Hired: ") + who, body.toString(), (sender != null) ? "user" : null,
+				sender, null, pending ? "high" : "normal", pending, payload));
 	}
 
 	private void escalated(EventEnvelope event) {
@@ -166,7 +167,7 @@ class InboxFeeds {
 		payload.put("from_slug", from);
 		payload.put("reason", reason);
 		payload.put("resolve_endpoint", "/api/v1/escalations/" + id + "/resolve");
-		this.inbox.add(new NewItem(event.workspaceId(), Inbox.ESCALATION, id, null, WorkspaceRole.MANAGER.name(),
+		this.inbox.add(new NewItem(null, event.workspaceId(), Inbox.ESCALATION, id, null, WorkspaceRole.MANAGER.name(),
 				((from != null) ? from : "An agent") + " escalated: " + first(reason, 200), reason, "agent", agentId,
 				(agentId == null) ? from : null, "high", true, payload));
 	}
@@ -196,12 +197,12 @@ class InboxFeeds {
 				payload.put("resolve_endpoint", "/api/v1/admin/keeper/requests/" + requestId + "/resolve");
 				String body = "**Intent:** " + Events.text(data, "intent") + "\n\n**Why a person decides:** "
 						+ Events.text(data, "reason") + ((riskScore != null) ? "\n\nRisk " + riskScore + "/10" : "");
-				this.inbox
-					.add(new NewItem(event.workspaceId(), Inbox.ESCALATION, requestId, null, WorkspaceRole.ADMIN.name(),
-							"Keeper: " + ((agent != null) ? agent : "an agent") + " asks for "
-									+ ((credential != null) ? credential : "a credential"),
-							body, "agent", null, agent, (riskScore != null && riskScore >= 8) ? "urgent" : "high", true,
-							payload));
+				this.inbox.add(new NewItem(null, event.workspaceId(), Inbox.ESCALATION, requestId, null,
+						WorkspaceRole.ADMIN.name(),
+						"Keeper: " + ((agent != null) ? agent : "an agent") + " asks for "
+								+ ((credential != null) ? credential : "a credential"),
+						body, "agent", null, agent, (riskScore != null && riskScore >= 8) ? "urgent" : "high", true,
+						payload));
 			}
 			case "ALLOW", "DENY" -> this.inbox.resolveSource(event.workspaceId(), Inbox.ESCALATION, requestId,
 					decision.equals("ALLOW") ? "approved" : "rejected", person(event));

@@ -71,9 +71,10 @@ public class Mentions {
 		String excerpt = (body.length() <= BODY_MAX) ? body : body.substring(0, BODY_MAX - 1) + "…";
 		int notified = 0;
 		for (String userId : ids) {
-			if (this.members.isMember(workspaceId, userId) && this.inbox.add(new NewItem(workspaceId, Inbox.MESSAGE,
-					commentId, userId, null, author + " mentioned you on " + issue.identifier() + ": " + issue.title(),
-					excerpt, "user", authorId, null, "normal", false, payload))) {
+			if (this.members.isMember(workspaceId, userId)
+					&& this.inbox.add(new NewItem(null, workspaceId, Inbox.MESSAGE, commentId, userId, null,
+							author + " mentioned you on " + issue.identifier() + ": " + issue.title(), excerpt, "user",
+							authorId, null, "normal", false, payload))) {
 				notified++;
 			}
 		}
