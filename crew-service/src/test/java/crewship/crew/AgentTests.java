@@ -177,6 +177,9 @@ class AgentTests extends CrewTestSupport {
 		assertThat(hired.get("decision").asString()).isEqualTo("queue_for_approval");
 		assertThat(hired.get("slug").asString()).matches("backend-dev-eph-[0-9a-f]{6}");
 		assertThat(hired.get("hire_reason").asString()).endsWith("hire: Spike");
+		// the approval issue-service's inbox writes from the event carries this id
+		String item = hired.get("inbox_item_id").asString();
+		assertThat(events(id, 1).get(0).get("data").get("inbox_item_id").asString()).isEqualTo(item);
 		assertThat(this.owner.get(ws("/api/v1/agents/crews-status")).json().get("idle").asInt()).isEqualTo(1);
 
 		CrewTestSupport.assertProblem(
@@ -199,6 +202,8 @@ class AgentTests extends CrewTestSupport {
 		assertThat(live.json().get("status").asString()).isEqualTo("IDLE");
 		assertThat(live.json().get("pending_review").asBoolean()).isFalse();
 		assertThat(live.json().get("decision").asString()).isEqualTo(decision);
+		// a trusted hire leaves an inbox notice (its id is claimed here), a full one none
+		assertThat(live.json().has("inbox_item_id")).isEqualTo(autonomy.equals("trusted"));
 		String id = live.json().get("id").asString();
 		JsonNode agent = this.owner.get(ws("/api/v1/agents/" + id)).json();
 		assertThat(agent.get("ephemeral").asBoolean()).isTrue();

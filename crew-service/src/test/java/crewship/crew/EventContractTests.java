@@ -33,7 +33,7 @@ class EventContractTests extends CrewTestSupport {
 			Map.entry("agent.deleted", Set.of("id", "crew_id")),
 			Map.entry("agent.hired",
 					Set.of("id", "crew_id", "name", "slug", "status", "ephemeral", "agent_role", "decision",
-							"template_slug", "expires_at")),
+							"template_slug", "expires_at", "hire_reason", "inbox_item_id")),
 			Map.entry("agent.rehired",
 					Set.of("id", "crew_id", "name", "slug", "status", "ephemeral", "agent_role", "expires_at")),
 			Map.entry("agent.hire_approved", Set.of("id", "crew_id", "status")),

@@ -117,11 +117,35 @@ class GatewayEdgeTests {
 		// issue-service is down here (503 naming it); crew-service, the catch-all, is up
 		for (String path : new String[] { "/api/v1/issues", "/api/v1/crews/c1/issues/ENG-1", "/api/v1/labels",
 				"/api/v1/projects/p1/stats", "/api/v1/milestones/m1", "/api/v1/relations/r1", "/api/v1/saved-views",
-				"/api/v1/saved-views/v1" }) {
+				"/api/v1/saved-views/v1", "/api/v1/inbox", "/api/v1/inbox/count", "/api/v1/inbox/i1" }) {
 			Response response = this.publicApi.get(path);
 			assertProblem(response, 503);
 			assertThat(response.json().get("detail").asString()).as(path).contains("issue-service");
 		}
+	}
+
+	@Test
+	void journalMetricsAndPipelineRunsGoToMissionService() {
+		// mission-service is down here (503 naming it): the routing map's mission rows
+		// that
+		// sit under other services' prefixes (/admin, /workspaces) are matched first
+		for (String path : new String[] { "/api/v1/journal/lookup", "/api/v1/metrics/timeseries",
+				"/api/v1/mcp-tool-calls", "/api/v1/admin/journal/verify", "/api/v1/workspaces/w1/pipeline-runs",
+				"/api/v1/workspaces/w1/pipelines/runs/active" }) {
+			Response response = this.publicApi.get(path);
+			assertProblem(response, 503);
+			assertThat(response.json().get("detail").asString()).as(path).contains("mission-service");
+		}
+	}
+
+	@Test
+	void telemetryConsentIsAnsweredAtTheGatewayForAnyoneAndIsOff() {
+		// the sign-in page asks before anyone is signed in; nothing reaches a service
+		Response telemetry = this.publicApi.validating().get("/api/v1/system/telemetry");
+		assertThat(telemetry.status()).isEqualTo(200);
+		assertThat(telemetry.json().get("enabled").asBoolean()).isFalse();
+		assertThat(telemetry.json().get("install_id").asString()).isEmpty();
+		assertThat(forwardedIdentity.get()).isNull();
 	}
 
 	@Test

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import crewship.platform.events.Topics;
 import crewship.platform.ids.Cuid;
+import crewship.platform.membership.WorkspaceRole;
 import crewship.platform.testing.TestKafka;
 import tools.jackson.databind.JsonNode;
 
@@ -51,7 +52,10 @@ class EventContractTests extends IssueTestSupport {
 			Map.entry("milestone.deleted", Set.of(Set.of("id", "project_id"))),
 			Map.entry("saved_view.created", Set.of(Set.of("id"))),
 			Map.entry("saved_view.updated", Set.of(Set.of("id"))),
-			Map.entry("saved_view.deleted", Set.of(Set.of("id"))));
+			Map.entry("saved_view.deleted", Set.of(Set.of("id"))),
+			Map.entry("inbox.updated",
+					Set.of(Set.of("id", "kind", "state"), Set.of("id", "state"), Set.of("bulk", "state", "updated"),
+							Set.of("purge", "deleted"), Set.of("purge", "kind", "deleted"))));
 
 	@Test
 	void everyEventTypeHasItsEnvelopeAndDataShape() {
@@ -83,7 +87,9 @@ class EventContractTests extends IssueTestSupport {
 		String first = issue(crew, "First", "\"assignee_id\":\"" + agentId + "\"").get("id").asString();
 		String second = issue(crew, "Second", "").get("id").asString();
 		String base = ws("/api/v1/crews/" + crew.id() + "/issues/");
-		this.owner.postJson(base.replace("/issues/?", "/issues/EVT-1/comments?"), "{\"body\":\"hi\"}");
+		String mentioned = newMemberId(WorkspaceRole.MEMBER);
+		this.owner.postJson(base.replace("/issues/?", "/issues/EVT-1/comments?"),
+				"{\"body\":\"hi @" + mentioned + "\"}");
 		this.owner.postJson(base.replace("/issues/?", "/issues/EVT-1/relations?"),
 				"{\"target_identifier\":\"EVT-2\",\"relation_type\":\"relates_to\"}");
 		this.owner.send("PATCH", ws("/api/v1/issues/bulk"), "application/json",
@@ -93,13 +99,14 @@ class EventContractTests extends IssueTestSupport {
 		this.owner.delete(base.replace("/issues/?", "/issues/EVT-1?"));
 		this.owner.delete(ws("/api/v1/projects/" + project));
 		this.owner.delete(ws("/api/v1/labels/" + label));
+		this.owner.delete(ws("/api/v1/inbox"));
 		// issue.started, and the attachment/code-link shapes, are pinned where they
 		// happen
 		// (LifecycleTests, AttachmentTests, CodeLinkTests read them back)
 
 		Set<String> subjects = Set.of(first, second, label, project, milestone, view, this.workspaceId);
 		List<ConsumerRecord<String, String>> records = TestKafka.readUntil(ISSUE_TOPIC,
-				read -> read.stream().filter(r -> subjects.contains(r.key())).count() >= 22, Duration.ofSeconds(30));
+				read -> read.stream().filter(r -> subjects.contains(r.key())).count() >= 23, Duration.ofSeconds(30));
 		List<JsonNode> events = new ArrayList<>(records.stream()
 			.filter(r -> subjects.contains(r.key()))
 			.map(r -> this.json.readTree(r.value()))
@@ -119,7 +126,7 @@ class EventContractTests extends IssueTestSupport {
 		assertThat(seen).contains("issue.created", "issue.updated", "issue.deleted", "issue.run_requested",
 				"issue.stop_requested", "issues.bulk_updated", "label.created", "label.updated", "label.deleted",
 				"project.created", "project.updated", "project.deleted", "milestone.created", "milestone.updated",
-				"milestone.deleted", "saved_view.created", "saved_view.updated", "saved_view.deleted");
+				"milestone.deleted", "saved_view.created", "saved_view.updated", "saved_view.deleted", "inbox.updated");
 
 		// every change has its audit record, in the same transaction
 		List<ConsumerRecord<String, String>> audits = TestKafka.readUntil(Topics.AUDIT,

@@ -11,6 +11,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
+import crewship.auth.users.User;
 import crewship.auth.workspaces.WorkspaceContext;
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.membership.WorkspaceRole;
@@ -65,7 +66,7 @@ class AdminController {
 		String workspaceId = ownedWorkspace(caller, request);
 		return this.jdbc.query(
 				"""
-						select u.id, u.email, u.full_name, u.created_at, m.role, w.id as ws_id, w.name as ws_name, w.slug as ws_slug
+						select u.id, u.email, u.full_name, u.avatar_sha256, u.created_at, m.role, w.id as ws_id, w.name as ws_name, w.slug as ws_slug
 						  from workspace_members m
 						  join users u on u.id = m.user_id
 						  join workspaces w on w.id = m.workspace_id
@@ -81,7 +82,7 @@ class AdminController {
 					user.put("id", rs.getString("id"));
 					user.put("email", rs.getString("email"));
 					user.put("full_name", rs.getString("full_name"));
-					user.put("avatar_url", null);
+					user.put("avatar_url", User.avatarUrl(rs.getString("id"), rs.getString("avatar_sha256")));
 					user.put("created_at", timestamp(rs.getTimestamp("created_at")));
 					user.put("workspace", workspace);
 					user.put("workspaces", List.of(workspace));

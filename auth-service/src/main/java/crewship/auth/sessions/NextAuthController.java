@@ -140,7 +140,15 @@ class NextAuthController {
 
 	private static Map<String, Object> body(User user, UserSession session) {
 		Map<String, Object> body = new LinkedHashMap<>();
-		body.put("user", Map.of("id", user.getId(), "name", user.getFullName(), "email", user.getEmail()));
+		Map<String, Object> who = new LinkedHashMap<>();
+		who.put("id", user.getId());
+		who.put("name", user.getFullName());
+		who.put("email", user.getEmail());
+		// NextAuth's session user carries the picture the shell's user menu shows
+		if (user.avatarUrl() != null) {
+			who.put("image", user.avatarUrl());
+		}
+		body.put("user", who);
 		body.put("expires", session.getExpiresAt().toString());
 		return body;
 	}

@@ -60,7 +60,7 @@ class ProfileController {
 		body.put("id", user.getId());
 		body.put("email", user.getEmail());
 		body.put("full_name", user.getFullName());
-		body.put("avatar_url", null);
+		body.put("avatar_url", user.avatarUrl());
 		return body;
 	}
 

@@ -39,6 +39,10 @@ public class User {
 
 	private Instant updatedAt;
 
+	/** The stored avatar's content hash, or null without one ({@link #avatarUrl()}). */
+	@Column(name = "avatar_sha256")
+	private String avatarSha256;
+
 	private int failedLoginCount;
 
 	private Instant lockedUntil;
@@ -101,6 +105,21 @@ public class User {
 
 	public void rename(String fullName) {
 		this.fullName = fullName.trim();
+		this.updatedAt = Timestamps.now();
+	}
+
+	/** The serve URL of the user's avatar (changes with it), or null without one. */
+	public String avatarUrl() {
+		return avatarUrl(this.id, this.avatarSha256);
+	}
+
+	/** The serve URL for a user id and avatar hash read without the entity. */
+	public static String avatarUrl(String userId, String avatarSha256) {
+		return (avatarSha256 != null) ? "/api/v1/users/" + userId + "/avatar?v=" + avatarSha256.substring(0, 16) : null;
+	}
+
+	void avatarChanged(String sha256) {
+		this.avatarSha256 = sha256;
 		this.updatedAt = Timestamps.now();
 	}
 

@@ -103,7 +103,7 @@ class MemberController {
 			summary.put("id", user.getId());
 			summary.put("email", user.getEmail());
 			summary.put("full_name", user.getFullName());
-			summary.put("avatar_url", null);
+			summary.put("avatar_url", user.avatarUrl());
 			view.put("user", summary);
 			view.put("email", user.getEmail());
 			view.put("user_name", user.getFullName());

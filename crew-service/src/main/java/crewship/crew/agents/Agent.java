@@ -98,6 +98,13 @@ class Agent extends SoftDeletableEntity {
 	@Column(name = "webhook_require_timestamp")
 	boolean webhookRequireTimestamp;
 
+	/**
+	 * The stored avatar's hash, or null without one; written only by {@link AgentAvatars}
+	 * (never by an entity save, which could put back a stale value).
+	 */
+	@Column(name = "avatar_sha256", insertable = false, updatable = false)
+	String avatarSha256;
+
 	/** When the vault last minted the agent's webhook secret; null: it has none. */
 	@Column(name = "webhook_secret_rotated_at")
 	Instant webhookSecretRotatedAt;
@@ -173,6 +180,15 @@ class Agent extends SoftDeletableEntity {
 
 	void touch() {
 		this.updatedAt = Timestamps.now();
+	}
+
+	/**
+	 * The serve URL of the stored avatar, or null (the client draws from the seed). It
+	 * carries the workspace because an {@code <img>} cannot send the header.
+	 */
+	String avatarUrl() {
+		return (this.avatarSha256 != null) ? "/api/v1/agents/" + this.id + "/avatar?v="
+				+ this.avatarSha256.substring(0, 16) + "&workspace_id=" + this.workspaceId : null;
 	}
 
 	boolean isLead() {

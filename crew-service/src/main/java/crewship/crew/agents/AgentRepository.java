@@ -54,4 +54,13 @@ interface AgentRepository extends JpaRepository<Agent, String> {
 	@Query(value = "select count(*) from agent_skill where agent_id = ?1", nativeQuery = true)
 	long skillCount(String agentId);
 
+	/**
+	 * Forgets the agent's stored avatar render and its hash on the row (which no entity
+	 * save writes). @return 1 when there was one
+	 */
+	@Modifying
+	@Query(value = "with dropped as (delete from agent_avatar where agent_id = ?1 returning agent_id) "
+			+ "update agent set avatar_sha256 = null where id in (select agent_id from dropped)", nativeQuery = true)
+	int dropAvatar(String agentId);
+
 }

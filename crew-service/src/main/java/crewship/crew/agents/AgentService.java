@@ -120,8 +120,17 @@ public class AgentService {
 				&& this.agents.slugTaken(request.slug(), scope.workspaceId())) {
 			throw ProblemException.conflict("Agent slug '" + request.slug() + "' is already taken in this workspace");
 		}
+		String seed = agent.avatarSeed;
+		String style = agent.avatarStyle;
 		AgentSettings.apply(agent, request);
 		place(scope, agent, (request.crewId() != null) ? request.crewId() : agent.crewId);
+		// a stored render depicts one (seed, style): compared by value, so a client that
+		// resubmits the whole agent keeps it
+		if (agent.avatarSha256 != null
+				&& (!Objects.equals(seed, agent.avatarSeed) || !Objects.equals(style, agent.avatarStyle))) {
+			this.agents.dropAvatar(agent.id);
+			agent.avatarSha256 = null;
+		}
 		agent.touch();
 		this.agents.saveAndFlush(agent);
 		this.changes.record("agent.updated", scope.workspaceId(), "agent", agent.id, scope.userId(), summary(agent));

@@ -45,12 +45,12 @@ record AgentView(String id, String crewId, String workspaceId, String name, Stri
 	static AgentView of(Agent agent, Crew crew, long skills) {
 		return new AgentView(agent.id, agent.crewId, agent.workspaceId, agent.name, agent.slug, agent.description,
 				agent.roleTitle, agent.agentRole, agent.leadMode, agent.status, agent.cliAdapter, agent.llmProvider,
-				agent.llmModel, agent.systemPrompt, agent.avatarSeed, agent.avatarStyle, null, agent.timeoutSeconds,
-				agent.toolProfile, agent.memoryEnabled, agent.suggestedPrompts, null, agent.cliTools,
-				agent.scheduleCron, agent.schedulePrompt, agent.scheduleEnabled, null, null, agent.mcpConfigJson,
-				agent.webhookSecretRotatedAt != null, agent.webhookRequireTimestamp, agent.createdAt, agent.updatedAt,
-				CrewInfo.of(crew), new Counts(skills, 0, 0), agent.createdByUserId, agent.ephemeral, agent.expiresAt,
-				agent.expiredAt, agent.parentLeadId, agent.hireReason);
+				agent.llmModel, agent.systemPrompt, agent.avatarSeed, agent.avatarStyle, agent.avatarUrl(),
+				agent.timeoutSeconds, agent.toolProfile, agent.memoryEnabled, agent.suggestedPrompts, null,
+				agent.cliTools, agent.scheduleCron, agent.schedulePrompt, agent.scheduleEnabled, null, null,
+				agent.mcpConfigJson, agent.webhookSecretRotatedAt != null, agent.webhookRequireTimestamp,
+				agent.createdAt, agent.updatedAt, CrewInfo.of(crew), new Counts(skills, 0, 0), agent.createdByUserId,
+				agent.ephemeral, agent.expiresAt, agent.expiredAt, agent.parentLeadId, agent.hireReason);
 	}
 
 }

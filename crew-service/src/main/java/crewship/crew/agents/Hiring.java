@@ -20,6 +20,7 @@ import crewship.crew.crews.Crew;
 import crewship.crew.crews.CrewService;
 import crewship.crew.workspace.Changes;
 import crewship.crew.workspace.WorkspaceScope.Scope;
+import crewship.platform.ids.Cuid;
 import crewship.platform.web.ProblemException;
 
 /**
@@ -61,13 +62,20 @@ class Hiring {
 	/**
 	 * The page's hire answer: the agent object (the reference schema's shape, which the
 	 * rehire answer must be) with the hire's outcome beside it. {@code inbox_item_id} is
-	 * absent: the inbox is not built yet, so no item is claimed.
+	 * the id of the item issue-service's inbox writes from {@code agent.hired} (the
+	 * approval of a guided hire, the notice of a trusted one): minted here and carried by
+	 * the event, so the answer can name it; absent when no item is made (full autonomy,
+	 * rehires).
 	 */
 	record HireView(@JsonUnwrapped AgentView agent, boolean pendingReview,
 			@JsonInclude(JsonInclude.Include.NON_NULL) String inboxItemId, String decision) {
 
 		static HireView of(AgentView agent, Decision decision) {
-			return new HireView(agent, Agent.PENDING_REVIEW.equals(agent.status()), null, decision.wire);
+			return of(agent, decision, null);
+		}
+
+		static HireView of(AgentView agent, Decision decision, String inboxItemId) {
+			return new HireView(agent, Agent.PENDING_REVIEW.equals(agent.status()), inboxItemId, decision.wire);
 		}
 
 	}
@@ -120,8 +128,14 @@ class Hiring {
 		data.put("decision", decision.wire);
 		data.put("template_slug", template.slug());
 		data.put("expires_at", agent.expiresAt);
+		data.put("hire_reason", agent.hireReason);
+		String inboxItemId = (decision == Decision.QUEUE_FOR_APPROVAL || decision == Decision.AUTO_WITH_INBOX)
+				? Cuid.next() : null;
+		if (inboxItemId != null) {
+			data.put("inbox_item_id", inboxItemId);
+		}
 		this.changes.record("agent.hired", scope.workspaceId(), "agent", agent.id, scope.userId(), data);
-		return HireView.of(this.agentService.view(agent), decision);
+		return HireView.of(this.agentService.view(agent), decision, inboxItemId);
 	}
 
 	@Transactional

@@ -160,6 +160,25 @@ public class Crew extends SoftDeletableEntity {
 		return this.persona;
 	}
 
+	/** The container image the crew runs, or null for the runtime's default. */
+	public String getRuntimeImage() {
+		return this.runtimeImage;
+	}
+
+	/** The stored devcontainer configuration (JSON text), or null. */
+	public String getDevcontainerConfig() {
+		return this.devcontainerConfig;
+	}
+
+	/** The stored mise configuration (JSON text), or null. */
+	public String getMiseConfig() {
+		return this.miseConfig;
+	}
+
+	public Instant getUpdatedAt() {
+		return this.updatedAt;
+	}
+
 	List<String> domains() {
 		return this.allowedDomains.isEmpty() ? List.of() : Arrays.asList(this.allowedDomains.split("\n"));
 	}

@@ -21,6 +21,12 @@ class NoCrewRuntime implements CrewRuntime {
 	}
 
 	@Override
+	public String unavailableReason() {
+		return "No container runtime (CrewRuntime) is configured on this server: crews are stored but never "
+				+ "provisioned, built or started";
+	}
+
+	@Override
 	public String networkModeUnenforcedReason() {
 		return "No container runtime is configured on this server; network_mode is stored but not enforced";
 	}

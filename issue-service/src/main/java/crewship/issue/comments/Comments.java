@@ -12,6 +12,7 @@ import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
 
 import crewship.issue.directory.People;
+import crewship.issue.inbox.Mentions;
 import crewship.issue.issues.Issue;
 import crewship.issue.issues.IssueService;
 import crewship.issue.workspace.Changes;
@@ -35,11 +36,14 @@ public class Comments {
 
 	private final People people;
 
-	Comments(JdbcTemplate jdbc, IssueService issues, Changes changes, People people) {
+	private final Mentions mentions;
+
+	Comments(JdbcTemplate jdbc, IssueService issues, Changes changes, People people, Mentions mentions) {
 		this.jdbc = jdbc;
 		this.issues = issues;
 		this.changes = changes;
 		this.people = people;
+		this.mentions = mentions;
 	}
 
 	/** The comment shape of the page. */
@@ -91,6 +95,7 @@ public class Comments {
 		data.put("change", "comment_added");
 		data.put("comment_id", id);
 		this.changes.record("issue.updated", scope.workspaceId(), "issue", issue.id(), scope.userId(), data);
+		this.mentions.commented(scope.workspaceId(), scope.userId(), issue, id, body);
 		return view(scope.workspaceId(), id, issue.id(), People.USER, scope.userId(), body, now, now);
 	}
 
