@@ -329,7 +329,8 @@ class AgentTests extends CrewTestSupport {
 				"{\"content\":\"---\\nname: pr-review\\ndescription: Reviews PRs\\n---\\n# PR review\\n\"}");
 		assertThat(imported.status()).as(imported.body()).isEqualTo(201);
 		String skillId = imported.json().get("id").asString();
-		assertThat(this.owner.get(ws("/api/v1/skills")).json()).hasSize(1);
+		// beside the bundled skills every workspace sees, the one imported here
+		assertThat(this.owner.get(ws("/api/v1/skills?category=CUSTOM")).json()).hasSize(1);
 
 		Response assigned = this.owner.postJson(ws("/api/v1/agents/" + id + "/skills"),
 				"{\"skill_id\":\"" + skillId + "\"}");
