@@ -37,6 +37,7 @@ class CliTokenTests extends AuthTestSupport {
 		Response validate = this.http.get("/api/v1/auth/cli-token/validate", IdentityAssertion.HEADER,
 				TestIdentities.cli(user.getId(), tokenId));
 		assertThat(validate.json().get("user_email").asString()).isEqualTo(user.getEmail());
+		assertThat(validate.json().get("token_id").asString()).as("what logout revokes").isEqualTo(tokenId);
 
 		assertThat(this.http
 			.delete("/api/v1/auth/cli-tokens/" + tokenId, IdentityAssertion.HEADER,

@@ -119,7 +119,7 @@ class SessionFlowTests extends AuthTestSupport {
 	}
 
 	@Test
-	void wsTokenNeedsABrowserSessionAndLivesAMinute() {
+	void wsTokenNeedsASessionOrACliTokenAndLivesAMinute() {
 		User user = newUser();
 		String sessionId = sessionIdOf(
 				signIn(user.getEmail(), PASSWORD, IdentityAssertion.HEADER, TestIdentities.anonymous()));
@@ -127,8 +127,30 @@ class SessionFlowTests extends AuthTestSupport {
 				TestIdentities.session(user.getId(), sessionId));
 		assertThat(token.status()).isEqualTo(200);
 		assertThat(token.json().get("expires_in").asInt()).isLessThanOrEqualTo(60);
-		assertThat(this.http.get("/api/v1/ws-token", IdentityAssertion.HEADER, TestIdentities.cli(user.getId(), "t"))
-			.status()).isEqualTo(401);
+		assertThat(this.http.get("/api/v1/ws-token", IdentityAssertion.HEADER, TestIdentities.anonymous()).status())
+			.isEqualTo(401);
+	}
+
+	@Test
+	void aCliTokensWsTokenLivesAsLongAsTheCliToken() {
+		User user = newUser();
+		Response minted = this.http.postJson("/api/v1/auth/cli-token", "{\"name\":\"cli\"}", IdentityAssertion.HEADER,
+				TestIdentities.session(user.getId(), "s1"));
+		String tokenId = minted.json().get("id").asString();
+		Response token = this.http.get("/api/v1/ws-token", IdentityAssertion.HEADER,
+				TestIdentities.cli(user.getId(), tokenId));
+		assertThat(token.status()).as(token.body()).isEqualTo(200);
+		Response live = this.http.get("/api/v1/internal/auth/sessions/" + tokenId, IdentityAssertion.HEADER,
+				TestIdentities.internal());
+		assertThat(live.status()).as("the gateway and realtime ask this for the WebSocket token").isEqualTo(200);
+		assertThat(live.json().get("user_id").asString()).isEqualTo(user.getId());
+		assertThat(this.http
+			.delete("/api/v1/auth/cli-tokens/" + tokenId, IdentityAssertion.HEADER,
+					TestIdentities.session(user.getId(), "s1"))
+			.status()).isEqualTo(200);
+		assertThat(this.http
+			.get("/api/v1/internal/auth/sessions/" + tokenId, IdentityAssertion.HEADER, TestIdentities.internal())
+			.status()).as("revoking the CLI token ends its WebSocket tokens").isEqualTo(404);
 	}
 
 	@Test

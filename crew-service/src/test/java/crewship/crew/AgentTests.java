@@ -313,10 +313,9 @@ class AgentTests extends CrewTestSupport {
 				put(this.owner, ws("/api/v1/agents/" + id + "/persona"), "{\"content\":\"" + "é".repeat(751) + "\"}"),
 				413, "1500");
 		JsonNode history = this.owner.get(ws("/api/v1/agents/" + id + "/persona/history?limit=5")).json();
-		assertThat(history.get("entries")).hasSize(2);
-		assertThat(history.get("entries").get(0).get("parent_sha").asString())
-			.isEqualTo(history.get("entries").get(1).get("sha256").asString());
-		assertThat(history.get("entries").get(1).has("parent_sha")).isFalse();
+		assertThat(history).hasSize(2);
+		assertThat(history.get(0).get("parent_sha").asString()).isEqualTo(history.get(1).get("sha256").asString());
+		assertThat(history.get(1).has("parent_sha")).isFalse();
 		assertThat(this.owner.delete(ws("/api/v1/agents/" + id + "/persona")).status()).isEqualTo(204);
 		assertThat(this.owner.get(ws("/api/v1/agents/" + id + "/persona")).json().get("content").asString())
 			.isEqualTo("crew layer");
@@ -326,11 +325,14 @@ class AgentTests extends CrewTestSupport {
 	void skillsAreAssignedFromTheWorkspaceRegistry() {
 		String id = agent(null, slug("skilled"));
 		Response imported = this.owner.postJson("/api/v1/workspaces/" + this.workspaceId + "/skills/import",
-				"{\"content\":\"---\\nname: pr-review\\ndescription: Reviews PRs\\n---\\n# PR review\\n\"}");
+				"{\"content\":\"---\\nname: pr-review\\ndescription: Reviews PRs\\nversion: 1.2.0\\n---\\n# PR review\\n\"}");
 		assertThat(imported.status()).as(imported.body()).isEqualTo(201);
 		String skillId = imported.json().get("id").asString();
 		// beside the bundled skills every workspace sees, the one imported here
-		assertThat(this.owner.get(ws("/api/v1/skills?category=CUSTOM")).json()).hasSize(1);
+		JsonNode registry = this.owner.get(ws("/api/v1/skills?category=CUSTOM")).json();
+		assertThat(registry).hasSize(1);
+		assertThat(registry.get(0).get("version").asString()).isEqualTo("1.2.0");
+		assertThat(registry.get(0).get("verification").asString()).isEqualTo("UNVERIFIED");
 
 		Response assigned = this.owner.postJson(ws("/api/v1/agents/" + id + "/skills"),
 				"{\"skill_id\":\"" + skillId + "\"}");

@@ -218,7 +218,7 @@ class CrewTests extends CrewTestSupport {
 		Response added = this.owner.postJson(ws("/api/v1/crews/" + id + "/members"),
 				"{\"user_id\":\"" + user + "\",\"role\":\"MANAGER\"}");
 		assertThat(added.status()).as(added.body()).isEqualTo(201);
-		assertThat(added.json().get("role").isNull()).isTrue();
+		assertThat(added.json().has("role")).as("the override is not echoed on add").isFalse();
 		assertThat(added.json().get("user").get("id").asString()).isEqualTo(user);
 		String memberId = added.json().get("id").asString();
 		CrewTestSupport.assertProblem(
@@ -234,6 +234,9 @@ class CrewTests extends CrewTestSupport {
 		Response role = patch(this.owner, ws("/api/v1/crews/" + id + "/members/" + memberId), "{\"role\":\"\"}");
 		assertThat(role.json().get("status").asString()).isEqualTo("updated");
 		assertThat(role.json().get("role").asString()).isEmpty();
+		assertThat(this.owner.get(ws("/api/v1/crews/" + id + "/members")).json().get(0).get("role").asString())
+			.as("inherits the workspace role: a string, not null")
+			.isEmpty();
 		assertThat(this.owner.get(ws("/api/v1/crews/" + id)).json().get("_count").get("members").asInt()).isEqualTo(1);
 		assertThat(this.owner.delete(ws("/api/v1/crews/" + id + "/members/" + memberId)).status()).isEqualTo(200);
 		assertThat(this.owner.delete(ws("/api/v1/crews/" + id + "/members/" + memberId)).status()).isEqualTo(404);

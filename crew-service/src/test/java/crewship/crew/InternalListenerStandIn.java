@@ -56,6 +56,12 @@ public class InternalListenerStandIn implements ApplicationContextInitializer<Co
 	/** The last mint request per agent id. */
 	static final Map<String, JsonNode> mints = new ConcurrentHashMap<>();
 
+	/**
+	 * The vault's other internal routes (integration credentials, OAuth), plugged in by
+	 * the integration tests; unset: 404 as before.
+	 */
+	public static volatile com.sun.net.httpserver.HttpHandler otherRoutes;
+
 	private static HttpServer server;
 
 	static synchronized int port() {
@@ -75,6 +81,10 @@ public class InternalListenerStandIn implements ApplicationContextInitializer<Co
 
 	private static void handle(HttpExchange exchange) throws IOException {
 		Matcher vault = AGENT_SECRET.matcher(exchange.getRequestURI().getPath());
+		if (!vault.matches() && otherRoutes != null) {
+			otherRoutes.handle(exchange);
+			return;
+		}
 		if (!vault.matches()) {
 			respond(exchange, 404, "application/problem+json", "{\"status\":404}");
 			return;

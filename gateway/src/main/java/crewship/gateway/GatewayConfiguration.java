@@ -1,5 +1,6 @@
 package crewship.gateway;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
@@ -7,6 +8,7 @@ import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
@@ -41,6 +43,8 @@ import crewship.gateway.identity.InternalTokenAuthenticator;
 import crewship.gateway.identity.VaultVerifier;
 import crewship.gateway.identity.WebhookSignatureAuthenticator;
 import crewship.gateway.system.SystemEndpoints;
+import crewship.gateway.ui.WebUi;
+import crewship.gateway.ui.WebUiProperties;
 import crewship.platform.identity.IdentityAssertionSigner;
 import crewship.platform.identity.SigningKeys;
 
@@ -112,6 +116,15 @@ class GatewayConfiguration {
 	RouterFunction<ServerResponse> systemEndpoints(ObjectProvider<BuildProperties> build,
 			ObjectProvider<GitProperties> git) {
 		return new SystemEndpoints(build.getIfAvailable(), git.getIfAvailable()).routes();
+	}
+
+	/**
+	 * The web UI's static export when {@code CREWSHIP_UI_DIR} names one; otherwise no
+	 * route, so non-API paths stay the 404 problem they were.
+	 */
+	@Bean
+	RouterFunction<ServerResponse> webUi(WebUiProperties ui) {
+		return ui.enabled() ? new WebUi(Path.of(ui.dir())).routes() : request -> Mono.empty();
 	}
 
 	@Bean

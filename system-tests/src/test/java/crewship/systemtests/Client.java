@@ -7,10 +7,17 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
+import crewship.platform.testing.ReferenceSchemas;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A client of the running suite: raw HTTP, as a browser or the CLI would send it. */
+/**
+ * A client of the running suite: raw HTTP, as a browser or the CLI would send it. Every
+ * 2xx answer of an operation the reference document describes is checked against that
+ * operation's response schema ({@link ReferenceSchemas}); a body of the wrong shape fails
+ * the test with the operation and the JSON path, since the web UI and the CLI crash on
+ * shapes, not on status codes.
+ */
 final class Client {
 
 	static final JsonMapper JSON = JsonMapper.builder().build();
@@ -57,6 +64,7 @@ final class Client {
 		}
 		try {
 			HttpResponse<String> response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+			conforms(method, response);
 			return new Response(response.statusCode(), response);
 		}
 		catch (IOException ex) {
@@ -66,6 +74,18 @@ final class Client {
 			Thread.currentThread().interrupt();
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * Fails when a 2xx body does not match the reference schema of its operation; the one
+	 * check every request of every system test goes through.
+	 */
+	static void conforms(String method, HttpResponse<String> response) {
+		URI uri = response.uri();
+		String path = (uri.getRawQuery() != null) ? uri.getRawPath() + "?" + uri.getRawQuery() : uri.getRawPath();
+		ReferenceSchemas.shared()
+			.assertConforms(method, path, response.statusCode(),
+					response.headers().firstValue("Content-Type").orElse(null), response.body());
 	}
 
 }

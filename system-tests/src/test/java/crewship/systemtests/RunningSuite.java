@@ -67,6 +67,9 @@ final class RunningSuite {
 		// per-agent
 		// default (60/min); webhook-service's tests cover that limit.
 		env.putIfAbsent("CREWSHIP_WEBHOOK_AGENT_RATE_LIMIT_PER_MIN", "100000");
+		// the integration tests' MCP server listens on this machine's loopback address,
+		// which crew-service's endpoint fence refuses by default
+		env.putIfAbsent("CREWSHIP_INTEGRATIONS_ALLOW_PRIVATE_ENDPOINTS", "true");
 		Suite started = Suite.start(DevstackConfig.fromEnvironment(repository, env), new Log(System.out));
 		stop = () -> {
 			started.close();

@@ -99,7 +99,9 @@ class SuiteFoundationSystemTests {
 		for (int i = 0; i + 1 < headers.length; i += 2) {
 			request.header(headers[i], headers[i + 1]);
 		}
-		return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+		Client.conforms("GET", response);
+		return response;
 	}
 
 	static void assertProblem(HttpResponse<String> response, int status) {

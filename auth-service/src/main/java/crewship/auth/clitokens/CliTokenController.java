@@ -68,7 +68,10 @@ class CliTokenController {
 			throw ProblemException.unauthorized("Call this with the CLI token to validate");
 		}
 		String email = this.users.findById(caller.subject()).map(user -> user.getEmail()).orElse("");
-		return Map.of("valid", true, "user_id", caller.subject(), "user_email", email);
+		// token_id beside the reference's fields: what `crewship logout` revokes for a
+		// token it was handed (login --token) rather than minted
+		return Map.of("valid", true, "user_id", caller.subject(), "user_email", email, "token_id",
+				caller.credentialId());
 	}
 
 	@GetMapping("/api/v1/auth/cli-tokens")

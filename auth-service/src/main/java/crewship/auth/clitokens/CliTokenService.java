@@ -67,6 +67,13 @@ public class CliTokenService {
 			});
 	}
 
+	/** A token by its id while it is usable (not revoked, not expired). */
+	@Transactional(readOnly = true)
+	public Optional<CliToken> live(String tokenId) {
+		Instant now = Timestamps.now();
+		return this.tokens.findById(tokenId).filter(record -> record.isUsable(now));
+	}
+
 	@Transactional(readOnly = true)
 	public List<CliToken> list(String userId) {
 		return this.tokens.findByUserIdOrderByCreatedAtDesc(userId, Limit.of(MAX_LISTED));

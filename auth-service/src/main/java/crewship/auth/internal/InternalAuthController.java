@@ -61,6 +61,10 @@ class InternalAuthController {
 		return this.sessions.activeSession(sessionId)
 			.map(session -> Map.<String, Object>of("session_id", session.getId(), "user_id", session.getUserId(),
 					"expires_at", session.getExpiresAt().toString()))
+			// a WebSocket token minted for a CLI token names that token: live while it is
+			.or(() -> this.cliTokens.live(sessionId)
+				.map(token -> Map.<String, Object>of("session_id", token.getId(), "user_id", token.getUserId(),
+						"expires_at", (token.getExpiresAt() != null) ? token.getExpiresAt().toString() : "")))
 			.orElseThrow(() -> ProblemException.notFound("No live session"));
 	}
 

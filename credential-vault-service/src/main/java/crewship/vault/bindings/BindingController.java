@@ -70,10 +70,16 @@ class BindingController {
 		return ResponseEntity.noContent().build();
 	}
 
+	/**
+	 * The resolved slots as a bare array (the reference schema; the page's
+	 * {@code {agent_id, slots, warnings}} wrapper broke clients built on the schema). A
+	 * crew-linked credential delivered under another name carries its {@code warning} on
+	 * its slot.
+	 */
 	@GetMapping("/api/v1/agents/{agentId}/credential-bindings")
-	SlotResolver.Resolution slots(@PathVariable String agentId, IdentityAssertion caller, HttpServletRequest request) {
+	List<SlotResolver.Slot> slots(@PathVariable String agentId, IdentityAssertion caller, HttpServletRequest request) {
 		String workspaceId = this.workspace.authorise(caller, request, Action.READ).workspaceId();
-		return this.resolver.resolve(this.grants.requireAgent(workspaceId, agentId));
+		return this.resolver.resolve(this.grants.requireAgent(workspaceId, agentId)).slots();
 	}
 
 	@GetMapping("/api/v1/agents/{agentId}/credentials")

@@ -33,15 +33,24 @@ public class SlotResolver {
 		this.jdbc = jdbc;
 	}
 
+	/**
+	 * One resolved slot; {@code warning} says when a crew-linked credential is delivered
+	 * under a name other than its own.
+	 */
 	public record Slot(String slot, String credentialId, String credentialName, String source,
-			@com.fasterxml.jackson.annotation.JsonIgnore String credentialStatus) {
+			@com.fasterxml.jackson.annotation.JsonIgnore String credentialStatus,
+			@JsonInclude(JsonInclude.Include.NON_NULL) String warning) {
 	}
 
-	public record Resolution(String agentId, List<Slot> slots,
-			@JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> warnings) {
+	/**
+	 * @param warnings every warning, the slots' own included; those about credentials
+	 * that got no slot at all appear only here
+	 */
+	public record Resolution(String agentId, List<Slot> slots, List<String> warnings) {
 	}
 
-	private record Candidate(String slot, String credentialId, String name, String status, String source) {
+	private record Candidate(String slot, String credentialId, String name, String status, String source,
+			String warning) {
 	}
 
 	@Transactional(readOnly = true)
@@ -55,7 +64,7 @@ public class SlotResolver {
 						   and (g.expires_at is null or g.expires_at > ?)
 						 order by g.priority, g.created_at, g.id""",
 				(rs, n) -> new Candidate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-						"agent_grant"),
+						"agent_grant", null),
 				agent.id(), agent.workspaceId(), now));
 		candidates.addAll(bound("AGENT", "b.agent_id = ?", agent.id(), agent.workspaceId(), "agent_binding"));
 		if (agent.crewId() != null) {
@@ -74,16 +83,19 @@ public class SlotResolver {
 					warnings.add("Credential " + rs.getString(1) + " has no deliverable slot name");
 					return;
 				}
+				String renamed = null;
 				if (!slot.equals(rs.getString(2))) {
-					warnings.add("Credential " + rs.getString(1) + " is delivered as " + slot);
+					renamed = "Credential " + rs.getString(1) + " is delivered as " + slot;
+					warnings.add(renamed);
 				}
-				candidates.add(new Candidate(slot, rs.getString(1), rs.getString(2), rs.getString(3), "crew_link"));
+				candidates
+					.add(new Candidate(slot, rs.getString(1), rs.getString(2), rs.getString(3), "crew_link", renamed));
 			}, agent.workspaceId(), agent.crewId());
 		}
 		Map<String, Slot> slots = new LinkedHashMap<>();
 		for (Candidate candidate : candidates) {
 			slots.putIfAbsent(candidate.slot(), new Slot(candidate.slot(), candidate.credentialId(), candidate.name(),
-					candidate.source(), candidate.status()));
+					candidate.source(), candidate.status(), candidate.warning()));
 		}
 		return new Resolution(agent.id(), List.copyOf(slots.values()), warnings);
 	}
@@ -94,7 +106,8 @@ public class SlotResolver {
 						select b.slot, c.id, c.name, c.status from credential_bindings b join credentials c on c.id = b.credential_id
 						 where b.workspace_id = ? and b.scope = ? and %s and c.deleted_at is null order by b.created_at, b.id"""
 					.formatted(owner),
-				(rs, n) -> new Candidate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), source),
+				(rs, n) -> new Candidate(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), source,
+						null),
 				workspaceId, scope, ownerId);
 	}
 

@@ -20,9 +20,9 @@ public class Credential extends SoftDeletableEntity {
 
 	static final String VALUE = "credential.value";
 
-	static final String REFRESH_TOKEN = "credential.refresh_token";
+	public static final String REFRESH_TOKEN = "credential.refresh_token";
 
-	static final String OAUTH_CLIENT_SECRET = "credential.oauth_client_secret";
+	public static final String OAUTH_CLIENT_SECRET = "credential.oauth_client_secret";
 
 	static final String FIELD = "credential.field";
 
@@ -157,6 +157,39 @@ public class Credential extends SoftDeletableEntity {
 		this.oauthAuthUrl = authUrl;
 		this.oauthTokenUrl = tokenUrl;
 		this.oauthScopes = scopes;
+	}
+
+	public String getOauthClientId() {
+		return this.oauthClientId;
+	}
+
+	public String getOauthAuthUrl() {
+		return this.oauthAuthUrl;
+	}
+
+	public String getOauthTokenUrl() {
+		return this.oauthTokenUrl;
+	}
+
+	public String getOauthScopes() {
+		return this.oauthScopes;
+	}
+
+	/** A token from the provider went live (first exchange or a refresh). */
+	void tokenIssued(Instant expiresAt) {
+		this.tokenExpiresAt = expiresAt;
+		this.status = "ACTIVE";
+		this.lastError = null;
+		this.lastCheckedAt = Timestamps.now();
+		touch();
+	}
+
+	/** The provider refused to refresh: nothing can renew the token but a new consent. */
+	void tokenExpired(String reason) {
+		this.status = "EXPIRED";
+		this.lastError = reason;
+		this.lastCheckedAt = Timestamps.now();
+		touch();
 	}
 
 	void attribute(String actorType, String actorId, String provisionedForService) {

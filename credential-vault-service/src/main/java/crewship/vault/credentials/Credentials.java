@@ -208,6 +208,42 @@ public class Credentials {
 		this.credentials.flush();
 	}
 
+	/**
+	 * An OAuth token from the provider goes live: the access token becomes the value, a
+	 * refresh token (when the provider sent one) replaces the stored one, and the expiry
+	 * is what the provider said. Only the fact and the expiry are journaled.
+	 * @param how {@code connected} (code exchange) or {@code refreshed}
+	 */
+	@Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+	public void tokenIssued(Credential credential, String accessToken, String refreshToken, java.time.Instant expiresAt,
+			String actor, String how) {
+		checkValue(CredentialType.parse(credential.getType()), accessToken);
+		checkValue(CredentialType.parse(credential.getType()), refreshToken);
+		this.secrets.put(credential.valueOwner(), accessToken);
+		if (refreshToken != null && !refreshToken.isEmpty()) {
+			this.secrets.put(new Owner(Credential.REFRESH_TOKEN, credential.getId()), refreshToken);
+		}
+		credential.tokenIssued(expiresAt);
+		this.credentials.flush();
+		Map<String, Object> metadata = new LinkedHashMap<>();
+		metadata.put("oauth", how);
+		metadata.put("token_expires_at", (expiresAt != null) ? expiresAt.toString() : null);
+		changed("credential.updated", "ROTATE", credential, actor, null, metadata);
+	}
+
+	/**
+	 * The refresh token was refused: the credential is EXPIRED until someone consents
+	 * again, and {@code credential.expired} tells the workspace.
+	 */
+	@Transactional(propagation = org.springframework.transaction.annotation.Propagation.MANDATORY)
+	public void tokenExpired(Credential credential, String reason) {
+		credential.tokenExpired(reason);
+		this.credentials.flush();
+		this.audit.record(credential, "EXPIRED", null, null, null, Map.of("reason", reason));
+		this.events.publish("credential.expired", credential.getWorkspaceId(), credential.getId(), null,
+				Map.of("credential_id", credential.getId(), "reason", reason));
+	}
+
 	/** Stamps a delivery to a run; the caller's transaction records it. */
 	public void markUsed(Credential credential) {
 		credential.used();

@@ -186,9 +186,12 @@ class KeeperAdminController {
 		throw unavailable("Operator asks (no run executor)");
 	}
 
-	/** The request log, newest first; the page bounds it at 200 a page. */
+	/**
+	 * The request log, newest first, as {@code {"requests":[…],"count":n}} (the reference
+	 * schema); the page bounds it at 200 a page.
+	 */
 	@GetMapping("/requests")
-	List<KeeperRequests.Entry> requests(@RequestParam(required = false) String limit,
+	KeeperRequests.Page requests(@RequestParam(required = false) String limit,
 			@RequestParam(required = false) String offset,
 			@RequestParam(name = "request_type", required = false) String requestType, IdentityAssertion caller,
 			HttpServletRequest request) {

@@ -184,12 +184,22 @@ class KeeperRequests {
 			.orElseThrow(() -> ProblemException.notFound("No Keeper request " + requestId + " in this workspace"));
 	}
 
+	/**
+	 * A page of the log in the reference's shape: {@code count} is every request the
+	 * filter matches, so a client can page without another call.
+	 */
+	record Page(List<Entry> requests, long count) {
+	}
+
 	@Transactional(readOnly = true)
-	List<Entry> list(String workspaceId, String requestType, int limit, int offset) {
+	Page list(String workspaceId, String requestType, int limit, int offset) {
 		if (requestType != null && !REQUEST_TYPES.contains(requestType)) {
 			throw ProblemException.badRequest("request_type must be one of " + REQUEST_TYPES);
 		}
-		return this.jdbc.query("""
+		long count = this.jdbc.queryForObject(
+				"select count(*) from keeper_requests where workspace_id = ? and (cast(? as text) is null or request_type = ?)",
+				Long.class, workspaceId, requestType, requestType);
+		List<Entry> requests = this.jdbc.query("""
 				select id, agent_id, agent_name, crew_id, credential_id, credential_name, task_id, intent, request_type,
 				       command, decision, reason, risk_score, exit_code, judge_prompt, judge_raw_response, created_at,
 				       decided_at
@@ -202,6 +212,7 @@ class KeeperRequests {
 						rs.getString(10), rs.getString(11), rs.getString(12), integer(rs, 13), integer(rs, 14),
 						rs.getString(15), rs.getString(16), rs.getTimestamp(17).toInstant(), instant(rs, 18)),
 				workspaceId, requestType, requestType, limit, offset);
+		return new Page(requests, count);
 	}
 
 	/** Oldest first; empty for an unknown id and for another workspace's alike. */

@@ -77,7 +77,6 @@ class BindingTests extends VaultTestSupport {
 			.get("/api/v1/agents/" + this.agentId + "/credential-bindings");
 		assertThat(slots.status()).as(slots.body()).isEqualTo(200);
 		assertThat(slots.json()
-			.get("slots")
 			.valueStream()
 			.map(s -> s.get("slot").asString() + "=" + s.get("credential_name").asString() + "/"
 					+ s.get("source").asString())
@@ -169,9 +168,10 @@ class BindingTests extends VaultTestSupport {
 				"{\"name\":\"sentry-dsn\",\"value\":\"https://x\",\"crew_ids\":[\"" + this.crewId + "\"]}");
 		assertThat(linked.json().get("scope").asString()).isEqualTo("CREW");
 		Response slots = as(this.owner).get("/api/v1/agents/" + this.agentId + "/credential-bindings");
-		assertThat(slots.json().get("slots").get(0).get("slot").asString()).isEqualTo("SENTRY_DSN");
-		assertThat(slots.json().get("slots").get(0).get("source").asString()).isEqualTo("crew_link");
-		assertThat(slots.json().get("warnings").get(0).asString()).contains("delivered as SENTRY_DSN");
+		assertThat(slots.json().get(0).get("slot").asString()).isEqualTo("SENTRY_DSN");
+		assertThat(slots.json().get(0).get("source").asString()).isEqualTo("crew_link");
+		assertThat(slots.json().get(0).get("warning").asString()).contains("delivered as SENTRY_DSN");
+
 		assertThat(as(this.owner).get("/api/v1/agents/" + this.agentId + "/credentials")
 			.json()
 			.get(0)
@@ -220,7 +220,6 @@ class BindingTests extends VaultTestSupport {
 		List<tools.jackson.databind.JsonNode> slots = as(this.owner)
 			.get("/api/v1/agents/" + this.agentId + "/credential-bindings")
 			.json()
-			.get("slots")
 			.valueStream()
 			.filter(s -> s.get("slot").asString().equals(slot))
 			.toList();

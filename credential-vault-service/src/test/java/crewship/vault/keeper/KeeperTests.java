@@ -327,7 +327,9 @@ class KeeperTests extends VaultTestSupport {
 		assertThat(history.get(2).get("actor_id").asString()).isEqualTo(this.owner);
 		assertThat(history.get(2).get("credential_name").asString()).isEqualTo("anthropic-prod");
 
-		JsonNode log = as(this.owner).get("/api/v1/admin/keeper/requests?limit=10").json();
+		JsonNode page = as(this.owner).get("/api/v1/admin/keeper/requests?limit=10").json();
+		assertThat(page.get("count").asInt()).isEqualTo(1);
+		JsonNode log = page.get("requests");
 		assertThat(log).hasSize(1);
 		assertThat(log.get(0).get("decision").asString()).isEqualTo("ALLOW");
 		assertThat(log.get(0).get("agent_name").asString()).isEqualTo("Viktor");
@@ -352,7 +354,7 @@ class KeeperTests extends VaultTestSupport {
 		Response purged = as(this.owner).delete("/api/v1/admin/keeper/requests");
 		assertThat(purged.json().get("deleted_requests").asInt()).isEqualTo(1);
 		assertThat(purged.json().get("deleted_events").asInt()).isEqualTo(3);
-		assertThat(as(this.owner).get("/api/v1/admin/keeper/requests").json()).isEmpty();
+		assertThat(as(this.owner).get("/api/v1/admin/keeper/requests").json().get("requests")).isEmpty();
 	}
 
 	@Test

@@ -26,6 +26,7 @@ import crewship.crew.agents.AgentRequests.Rehire;
 import crewship.crew.agents.AgentRequests.SetPersona;
 import crewship.crew.agents.AgentRequests.UpdateAgent;
 import crewship.crew.agents.Hiring.HireView;
+import crewship.crew.persona.PersonaStore;
 import crewship.crew.workspace.WorkspaceScope;
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.membership.WorkspaceRole.Action;
@@ -133,8 +134,12 @@ class AgentController {
 		this.agents.resetPersona(this.scopes.require(caller, request, Action.READ), agentId);
 	}
 
+	/**
+	 * Newest first, as a bare array: the reference schema's shape (the page's
+	 * {@code {"entries":[…]}} wrapper broke clients built on the schema).
+	 */
 	@GetMapping("/api/v1/agents/{agentId}/persona/history")
-	Map<String, Object> personaHistory(@PathVariable String agentId,
+	List<PersonaStore.Version> personaHistory(@PathVariable String agentId,
 			@RequestParam(name = "limit", defaultValue = "20") int limit, IdentityAssertion caller,
 			HttpServletRequest request) {
 		return this.agents.personaHistory(this.scopes.require(caller, request, Action.READ), agentId,

@@ -341,9 +341,9 @@ public class AgentService {
 	}
 
 	@Transactional(readOnly = true)
-	Map<String, Object> personaHistory(Scope scope, String agentId, int limit) {
+	List<PersonaStore.Version> personaHistory(Scope scope, String agentId, int limit) {
 		Agent agent = find(scope, agentId);
-		return Map.of("entries", this.personas.history("agent", agent.id, limit));
+		return this.personas.history("agent", agent.id, limit);
 	}
 
 	// --- status

@@ -22,11 +22,18 @@ record AgentView(String id, String crewId, String workspaceId, String name, Stri
 		@JsonProperty("_count") Counts count, @JsonInclude(JsonInclude.Include.NON_NULL) String createdByUserId,
 		boolean ephemeral, Instant expiresAt, Instant expiredAt, String parentLeadId, String hireReason) {
 
+	/**
+	 * The reference schema requires {@code crew} as an object with a name and slug, so an
+	 * agent without a crew (allowed for the AGENT role) gets empty ones rather than a
+	 * {@code null} a client would dereference; {@code crew_id: null} says there is none.
+	 */
 	record CrewInfo(String name, String slug, String color, String avatarStyle) {
+
+		private static final CrewInfo NONE = new CrewInfo("", "", null, null);
 
 		static CrewInfo of(Crew crew) {
 			return (crew != null) ? new CrewInfo(crew.getName(), crew.getSlug(), crew.getColor(), crew.getAvatarStyle())
-					: null;
+					: NONE;
 		}
 
 	}

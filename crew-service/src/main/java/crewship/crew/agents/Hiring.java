@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Service;
@@ -58,17 +59,15 @@ class Hiring {
 	}
 
 	/**
-	 * The page's hire answer. {@code inbox_item_id} is absent: the inbox is not built
-	 * yet, so no item is claimed.
+	 * The page's hire answer: the agent object (the reference schema's shape, which the
+	 * rehire answer must be) with the hire's outcome beside it. {@code inbox_item_id} is
+	 * absent: the inbox is not built yet, so no item is claimed.
 	 */
-	record HireView(String id, String crewId, String workspaceId, String slug, String name, String status,
-			boolean ephemeral, Instant expiresAt, Instant expiredAt, String parentLeadId, String hireReason,
-			boolean pendingReview, @JsonInclude(JsonInclude.Include.NON_NULL) String inboxItemId, String decision) {
+	record HireView(@JsonUnwrapped AgentView agent, boolean pendingReview,
+			@JsonInclude(JsonInclude.Include.NON_NULL) String inboxItemId, String decision) {
 
-		static HireView of(Agent agent, Decision decision) {
-			return new HireView(agent.id, agent.crewId, agent.workspaceId, agent.slug, agent.name, agent.status, true,
-					agent.expiresAt, agent.expiredAt, agent.parentLeadId, agent.hireReason,
-					Agent.PENDING_REVIEW.equals(agent.status), null, decision.wire);
+		static HireView of(AgentView agent, Decision decision) {
+			return new HireView(agent, Agent.PENDING_REVIEW.equals(agent.status()), null, decision.wire);
 		}
 
 	}
@@ -122,7 +121,7 @@ class Hiring {
 		data.put("template_slug", template.slug());
 		data.put("expires_at", agent.expiresAt);
 		this.changes.record("agent.hired", scope.workspaceId(), "agent", agent.id, scope.userId(), data);
-		return HireView.of(agent, decision);
+		return HireView.of(this.agentService.view(agent), decision);
 	}
 
 	@Transactional
@@ -146,7 +145,7 @@ class Hiring {
 		Map<String, Object> data = AgentService.summary(agent);
 		data.put("expires_at", agent.expiresAt);
 		this.changes.record("agent.rehired", scope.workspaceId(), "agent", agent.id, scope.userId(), data);
-		return HireView.of(agent, decision);
+		return HireView.of(this.agentService.view(agent), decision);
 	}
 
 	@Transactional

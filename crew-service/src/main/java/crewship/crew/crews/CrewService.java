@@ -186,12 +186,18 @@ public class CrewService {
 	 * A roster entry; {@code user} carries only the id (user profiles live in
 	 * auth-service).
 	 */
-	record MemberView(String id, String crewId, String userId, String role, Instant createdAt,
-			Map<String, String> user) {
+	/**
+	 * A roster entry. {@code role} is the per-crew override, {@code ""} when the member
+	 * inherits the workspace role (the reference has a string, never null); the add
+	 * answer leaves it out, as the page says.
+	 */
+	record MemberView(String id, String crewId, String userId, @JsonInclude(JsonInclude.Include.NON_NULL) String role,
+			Instant createdAt, Map<String, String> user) {
 
 		static MemberView of(CrewMember member, boolean withRole) {
-			return new MemberView(member.id, member.crewId, member.userId, withRole ? member.role : null,
-					member.createdAt, Map.of("id", member.userId));
+			String role = (member.role != null) ? member.role : "";
+			return new MemberView(member.id, member.crewId, member.userId, withRole ? role : null, member.createdAt,
+					Map.of("id", member.userId));
 		}
 
 	}

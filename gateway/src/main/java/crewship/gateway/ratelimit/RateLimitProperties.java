@@ -34,7 +34,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * route, credentials.mdx's dedicated {@code http.cred_reveal_per_min} bucket (default 3)
  * ({@code CREWSHIP_RATE_LIMIT_CREDENTIAL_REVEAL_PER_IP})
  * @param credentialRevealPaths path patterns of the reveal limit
- * @param exemptPaths path patterns never limited (probes and health)
+ * @param exemptPaths path patterns never limited (probes, health, and the web UI's
+ * content-hashed assets: a page load fetches dozens, and each is served once per browser)
  */
 @ConfigurationProperties("crewship.gateway.rate-limit")
 public record RateLimitProperties(@DefaultValue("true") boolean enabled, String redisUrl,
@@ -46,7 +47,7 @@ public record RateLimitProperties(@DefaultValue("true") boolean enabled, String 
 		@DefaultValue({ "/api/v1/credentials/test", "/api/v1/credentials/*/test" }) List<String> credentialTestPaths,
 		@DefaultValue("3") long credentialRevealPerIp,
 		@DefaultValue("/api/v1/credentials/*/reveal") List<String> credentialRevealPaths,
-		@DefaultValue({ "/api/health", "/livez", "/readyz" }) List<String> exemptPaths){
+		@DefaultValue({ "/api/health", "/livez", "/readyz", "/_next/static/**" }) List<String> exemptPaths){
 
 	public RateLimitProperties {
 		authPaths = List.copyOf(authPaths);

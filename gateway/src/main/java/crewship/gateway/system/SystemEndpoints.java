@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import reactor.core.publisher.Mono;
 
 import org.springframework.boot.info.BuildProperties;
@@ -126,11 +127,14 @@ public class SystemEndpoints {
 
 	/**
 	 * {@code GET /api/v1/system/version}, the fields of the spec. {@code javaVersion}
-	 * stands where the spec has {@code go_version}; {@code schemaVersion} is null because
-	 * each service migrates its own database (their {@code /readyz} waits for it).
+	 * stands where the spec has {@code go_version}. {@code schemaVersion} is left out
+	 * (the schema has an integer, never null) because each service migrates its own
+	 * database (their {@code /readyz} waits for it); {@code dirty} is left out when the
+	 * build knew no git state.
 	 */
 	record VersionInfo(String current, String latest, boolean newer, String url, String commit, String buildTime,
-			Boolean dirty, String javaVersion, String os, String arch, Long schemaVersion) {
+			@JsonInclude(JsonInclude.Include.NON_NULL) Boolean dirty, String javaVersion, String os, String arch,
+			@JsonInclude(JsonInclude.Include.NON_NULL) Long schemaVersion) {
 	}
 
 	/**
@@ -142,8 +146,11 @@ public class SystemEndpoints {
 			long uptimeSeconds, int processors, Map<String, Long> memory, String os, String arch) {
 	}
 
-	/** {@code GET /api/v1/crewshipd}. */
-	record CrewshipdStatus(String status, String message, String version) {
+	/**
+	 * {@code GET /api/v1/crewshipd}; {@code version} (a string in the schema) is left out
+	 * while there is no crewshipd to report one.
+	 */
+	record CrewshipdStatus(String status, String message, @JsonInclude(JsonInclude.Include.NON_NULL) String version) {
 
 		static final CrewshipdStatus NOT_CONFIGURED = new CrewshipdStatus("not_configured",
 				"This installation runs no crewshipd sidecar: crew containers, their files and "

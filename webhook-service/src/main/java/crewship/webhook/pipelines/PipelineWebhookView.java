@@ -12,14 +12,18 @@ import tools.jackson.databind.JsonNode;
  *
  * @param rateLimitPerMin as configured; zero or negative means the server floor
  * @param fireCount deliveries accepted for it (duplicates not counted)
- * @param lastRunId the latest delivery's run id (null before the first)
- * @param lastStatus the latest delivery's run status
+ * @param targetPipelineId the routine by id, left out when it is named by slug (the
+ * reference schema has strings there, never null)
+ * @param lastRunId the latest delivery's run id (left out before the first)
+ * @param lastStatus the latest delivery's run status (left out before the first)
  */
-record PipelineWebhookView(String id, String workspaceId, String name, String token, String targetPipelineId,
-		String targetPipelineSlug, Integer targetPipelineVersion, JsonNode inputsTemplate, boolean enabled,
-		int rateLimitPerMin, boolean signingSecretSet, @JsonInclude(JsonInclude.Include.NON_NULL) String signingSecret,
-		long fireCount, Instant lastFiredAt, String lastRunId, String lastStatus, Instant createdAt,
-		Instant updatedAt) {
+record PipelineWebhookView(String id, String workspaceId, String name, String token,
+		@JsonInclude(JsonInclude.Include.NON_NULL) String targetPipelineId,
+		@JsonInclude(JsonInclude.Include.NON_NULL) String targetPipelineSlug, Integer targetPipelineVersion,
+		JsonNode inputsTemplate, boolean enabled, int rateLimitPerMin, boolean signingSecretSet,
+		@JsonInclude(JsonInclude.Include.NON_NULL) String signingSecret, long fireCount, Instant lastFiredAt,
+		@JsonInclude(JsonInclude.Include.NON_NULL) String lastRunId,
+		@JsonInclude(JsonInclude.Include.NON_NULL) String lastStatus, Instant createdAt, Instant updatedAt) {
 
 	PipelineWebhookView withSigningSecret(String secret) {
 		return new PipelineWebhookView(this.id, this.workspaceId, this.name, this.token, this.targetPipelineId,

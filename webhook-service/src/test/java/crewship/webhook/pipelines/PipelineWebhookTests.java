@@ -75,7 +75,8 @@ class PipelineWebhookTests {
 
 	@BeforeEach
 	void setUp() {
-		this.http = new TestHttp("http://localhost:" + this.port);
+		// every 2xx body is checked against the reference schema
+		this.http = new TestHttp("http://localhost:" + this.port).validating();
 		this.workspaceId = Cuid.next();
 		this.owner = newMember(WorkspaceRole.OWNER);
 	}
@@ -106,6 +107,8 @@ class PipelineWebhookTests {
 		assertThat(webhook.get("signing_secret_set").asBoolean()).isTrue();
 		assertThat(webhook.get("fire_count").asLong()).isZero();
 		assertThat(webhook.get("last_fired_at").isNull()).isTrue();
+		assertThat(webhook.has("last_run_id")).as("no run yet: left out, never null").isFalse();
+		assertThat(webhook.has("target_pipeline_id")).as("named by slug").isFalse();
 		assertThat(created.header("Location")).endsWith("/pipeline-webhooks/" + webhook.get("id").asString());
 		// the vault holds it under the token's digest; webhook-service stores no secret
 		assertThat(InternalListenerStandIn.SECRETS).containsEntry(Secrets.sha256Hex(token), secret);

@@ -90,7 +90,7 @@ class AgentTriggerTests {
 
 	@BeforeEach
 	void setUp() {
-		this.http = new TestHttp("http://localhost:" + this.port);
+		this.http = new TestHttp("http://localhost:" + this.port).validating();
 		this.crewId = Cuid.next();
 		this.agentId = Cuid.next();
 		this.workspaceId = Cuid.next();
