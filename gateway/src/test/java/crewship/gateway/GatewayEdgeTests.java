@@ -122,6 +122,24 @@ class GatewayEdgeTests {
 	}
 
 	@Test
+	void theJournalAndTheActivityFeedGoToMissionServiceItsVerificationIncluded() {
+		// mission-service is down here; crew-service (the catch-all stand-in) and
+		// auth-service
+		// (which holds the rest of /api/v1/admin/**) must not be the ones answering
+		for (String path : new String[] { "/api/v1/journal", "/api/v1/journal/count", "/api/v1/journal/j_1",
+				"/api/v1/activity", "/api/v1/admin/journal/verify" }) {
+			Response response = this.publicApi.get(path);
+			assertProblem(response, 503);
+			assertThat(response.json().get("detail").asString()).as(path).contains("mission-service");
+		}
+		// the stream's route has no breaker time limit: refused by the unreachable
+		// service itself
+		Response stream = this.publicApi.get("/api/v1/journal/stream");
+		assertThat(stream.status()).isGreaterThanOrEqualTo(500);
+		assertThat(stream.header("Content-Type")).startsWith("application/problem+json");
+	}
+
+	@Test
 	void servicesSeeTheHostTheClientUsed() {
 		// auth-service compares a browser's Origin with it (the refresh endpoint)
 		assertThat(this.publicApi.get("/api/v1/crews").status()).isEqualTo(200);
