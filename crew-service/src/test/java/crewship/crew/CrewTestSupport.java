@@ -75,7 +75,14 @@ abstract class CrewTestSupport {
 	 * Publishes the membership as auth-service does and waits until the replica has it.
 	 */
 	void member(String workspaceId, String userId, WorkspaceRole role) {
-		Membership membership = new Membership(workspaceId, userId, role, VERSIONS.incrementAndGet());
+		member(workspaceId, userId, role, List.of());
+	}
+
+	/**
+	 * The same, with the member's effective capabilities as auth-service resolves them.
+	 */
+	void member(String workspaceId, String userId, WorkspaceRole role, List<String> capabilities) {
+		Membership membership = new Membership(workspaceId, userId, role, VERSIONS.incrementAndGet(), capabilities);
 		EventEnvelope event = new EventEnvelope(Cuid.next(), Membership.CHANGED, workspaceId, userId, "auth-test",
 				Timestamps.now(), this.json.valueToTree(membership));
 		this.kafka.send(Topics.MEMBERSHIPS, Membership.key(workspaceId, userId), this.json.writeValueAsString(event))

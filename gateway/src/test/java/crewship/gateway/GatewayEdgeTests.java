@@ -127,15 +127,20 @@ class GatewayEdgeTests {
 	@Test
 	void journalMetricsAndPipelineRunsGoToMissionService() {
 		// mission-service is down here (503 naming it): the routing map's mission rows
-		// that
-		// sit under other services' prefixes (/admin, /workspaces) are matched first
+		// that sit under other services' prefixes (/admin, /workspaces) are matched first
 		for (String path : new String[] { "/api/v1/journal/lookup", "/api/v1/metrics/timeseries",
 				"/api/v1/mcp-tool-calls", "/api/v1/admin/journal/verify", "/api/v1/workspaces/w1/pipeline-runs",
-				"/api/v1/workspaces/w1/pipelines/runs/active" }) {
+				"/api/v1/workspaces/w1/pipelines/runs/active", "/api/v1/journal", "/api/v1/journal/count",
+				"/api/v1/journal/j_1", "/api/v1/activity" }) {
 			Response response = this.publicApi.get(path);
 			assertProblem(response, 503);
 			assertThat(response.json().get("detail").asString()).as(path).contains("mission-service");
 		}
+		// the stream's route has no breaker time limit: refused by the unreachable
+		// service itself
+		Response stream = this.publicApi.get("/api/v1/journal/stream");
+		assertThat(stream.status()).isGreaterThanOrEqualTo(500);
+		assertThat(stream.header("Content-Type")).startsWith("application/problem+json");
 	}
 
 	@Test

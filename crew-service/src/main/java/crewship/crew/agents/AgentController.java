@@ -31,7 +31,6 @@ import crewship.crew.workspace.WorkspaceScope;
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.membership.WorkspaceRole.Action;
 import crewship.platform.web.PageParams;
-import crewship.platform.web.ProblemException;
 
 /**
  * {@code /api/v1/agents/**}. The webhook secret's rotation is answered here (the agent's
@@ -144,18 +143,6 @@ class AgentController {
 			HttpServletRequest request) {
 		return this.agents.personaHistory(this.scopes.require(caller, request, Action.READ), agentId,
 				Math.clamp(limit, 1, PageParams.MAX_LIMIT));
-	}
-
-	/**
-	 * The aggregator was removed (crews.mdx, "Activity Feed (removed)"): the feed is the
-	 * journal now. 410 says so instead of a generic 404.
-	 */
-	@GetMapping("/api/v1/activity")
-	void activity() {
-		ProblemException gone = new ProblemException(HttpStatus.GONE,
-				"GET /api/v1/activity was removed; read the activity feed from the journal: "
-						+ "GET /api/v1/journal?entry_type=peer.conversation,peer.escalation,assignment.created,assignment.running");
-		throw gone;
 	}
 
 }

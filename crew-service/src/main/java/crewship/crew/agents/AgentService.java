@@ -102,6 +102,26 @@ public class AgentService {
 		return view(agent);
 	}
 
+	/** An agent a crew template defines. */
+	public record TemplateAgent(String name, String slug, String roleTitle, String agentRole, String cliAdapter,
+			String llmProvider, String llmModel, String toolProfile, String systemPrompt) {
+	}
+
+	/**
+	 * Creates an agent of a crew template in the crew, inside the caller's transaction,
+	 * with the same checks, event and audit as {@code POST /agents}.
+	 * @return the agent's id
+	 * @throws ProblemException 409 for a slug already taken or a second LEAD
+	 */
+	@Transactional
+	public String createFromTemplate(Scope scope, String crewId, TemplateAgent spec) {
+		return create(scope,
+				new CreateAgent(spec.name(), spec.slug(), crewId, null, spec.roleTitle(), spec.agentRole(), null,
+						spec.cliAdapter(), spec.llmProvider(), spec.llmModel(), spec.systemPrompt(), null, null, null,
+						spec.toolProfile(), null))
+			.id();
+	}
+
 	/**
 	 * A PATCH with {@code webhook_require_timestamp} succeeds only once the vault, which
 	 * judges the deliveries, took the value: the agent row is locked, every local check

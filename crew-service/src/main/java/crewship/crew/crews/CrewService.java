@@ -127,6 +127,22 @@ public class CrewService {
 		return view(crew, true, warnings);
 	}
 
+	/**
+	 * Creates a crew with its persona for a crew template, inside the caller's
+	 * transaction, with the same checks, event and audit as {@code POST /crews}.
+	 * @throws ProblemException 409 for a slug already taken
+	 */
+	@Transactional
+	public Crew createFromTemplate(Scope scope, String name, String slug, String description, String color, String icon,
+			String persona) {
+		CrewView created = create(scope, new CreateCrew(name, slug, description, color, icon, null, null, null, null,
+				null, null, null, null, null, null, null, null, null, null, null));
+		if (persona != null && !persona.isBlank()) {
+			setPersona(scope, created.id(), persona);
+		}
+		return find(scope.workspaceId(), created.id());
+	}
+
 	@Transactional
 	CrewView update(Scope scope, String idOrSlug, UpdateCrew request) {
 		Crew crew = find(scope.workspaceId(), idOrSlug);
@@ -151,6 +167,9 @@ public class CrewService {
 		crew.markDeleted();
 		this.crews.saveAndFlush(crew);
 		this.members.deleteByCrew(crew.getId());
+		// crews.mdx: links to a deleted crew are removed with it
+		this.jdbc.update("delete from crew_connection where from_crew_id = ? or to_crew_id = ?", crew.getId(),
+				crew.getId());
 		for (String agentId : this.jdbc.queryForList(
 				"update agent set deleted_at = now(), updated_at = now(), version = version + 1 where crew_id = ? and deleted_at is null returning id",
 				String.class, crew.getId())) {
