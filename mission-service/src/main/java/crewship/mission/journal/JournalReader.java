@@ -47,6 +47,7 @@ public class JournalReader {
 		List<Object> args = new ArrayList<>(List.of(workspaceId));
 		filter.where(sql, args);
 		if (cursor != null && !cursor.isBlank()) {
+			cursor = decodeCursor(cursor.trim());
 			int bar = cursor.lastIndexOf('|');
 			if (bar < 1) {
 				throw ProblemException.badRequest("cursor is not one this server issued");
@@ -71,7 +72,29 @@ public class JournalReader {
 		}
 		List<JournalEntry> page = rows.subList(0, limit);
 		JournalEntry last = page.get(limit - 1);
-		return new Page(List.copyOf(page), last.ts() + "|" + last.id());
+		return new Page(List.copyOf(page), encodeCursor(last.ts() + "|" + last.id()));
+	}
+
+	/**
+	 * The cursor is the reference's {@code ts|id}, base64url-encoded so that it travels
+	 * in a query string unescaped; the raw form is accepted too.
+	 */
+	static String encodeCursor(String raw) {
+		return java.util.Base64.getUrlEncoder()
+			.withoutPadding()
+			.encodeToString(raw.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+	}
+
+	private static String decodeCursor(String cursor) {
+		if (cursor.indexOf('|') > 0) {
+			return cursor;
+		}
+		try {
+			return new String(java.util.Base64.getUrlDecoder().decode(cursor), java.nio.charset.StandardCharsets.UTF_8);
+		}
+		catch (IllegalArgumentException ex) {
+			throw ProblemException.badRequest("cursor is not one this server issued");
+		}
 	}
 
 	/**
