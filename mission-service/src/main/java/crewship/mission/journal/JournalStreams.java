@@ -80,7 +80,7 @@ class JournalStreams implements DisposableBean {
 
 	}
 
-	int open() {
+	int openCount() {
 		return this.streams.values().stream().mapToInt(Set::size).sum();
 	}
 
