@@ -395,7 +395,9 @@ class CliSystemTests {
 		assertThat(ok("logs", lead, "-f", "json").json().has("logs")).isTrue();
 	}
 
-	/** The journal and the activity feed (mission-service) and the inbox (issue-service). */
+	/**
+	 * The journal and the activity feed (mission-service) and the inbox (issue-service).
+	 */
 	@Test
 	@Order(13)
 	void readsTheJournalTheActivityFeedAndTheInbox() {

@@ -15,10 +15,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Issue 14 through the gateway: a crew template deployed and its agents listed (and the
- * deploy in the journal and the activity feed); the
- * privacy purge reaching every store (auth-service's cards and crew-service's peer index,
- * fed by auth-service's events); skills, proposed skills and generation without a
- * provider; an escalation raised by an agent and resolved by a person.
+ * deploy in the journal and the activity feed); the privacy purge reaching every store
+ * (auth-service's cards and crew-service's peer index, fed by auth-service's events);
+ * skills, proposed skills and generation without a provider; an escalation raised by an
+ * agent and resolved by a person.
  */
 class CrewKitSystemTests {
 
@@ -101,8 +101,7 @@ class CrewKitSystemTests {
 
 		// the deploy is journaled by mission-service, shown in the activity feed, and the
 		// workspace's chain verifies
-		Response journal = await(
-				() -> owner.get("/api/v1/journal?entry_type=crew_template.deployed&crew_id=" + crewId),
+		Response journal = await(() -> owner.get("/api/v1/journal?entry_type=crew_template.deployed&crew_id=" + crewId),
 				r -> r.status() == 200 && r.json().path("count").asInt() == 1);
 		assertThat(journal.json().path("count").asInt()).as(journal.body()).isEqualTo(1);
 		assertThat(journal.json().get("entries").get(0).get("actor_type").asString()).isEqualTo("user");
