@@ -27,6 +27,7 @@ import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.ids.Cuid;
 import crewship.platform.ids.Timestamps;
 import crewship.platform.membership.WorkspaceRole;
+import crewship.platform.testing.ReferenceSchemas;
 import crewship.platform.testing.TestHttp.Response;
 import crewship.platform.testing.TestIdentities;
 import tools.jackson.databind.JsonNode;
@@ -260,6 +261,39 @@ class JournalTests extends JournalTestSupport {
 		HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
 		assertThat(response.statusCode()).isEqualTo(200);
 		assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+		LinkedBlockingQueue<String> lines = lines(response);
+		assertThat(nextData(lines).get("summary").asString()).isEqualTo("before the stream");
+		this.journal.append(new NewEntry("noise:" + Cuid.next(), this.workspaceId, Timestamps.now(), "noise", "info",
+				"system", null, null, null, null, null, "filtered out", null, Map.of(), null));
+		EventEnvelope live = publish("crew", "crew.created", "c9", map("id", "c9", "name", "Live crew"));
+		JsonNode entry = nextData(lines);
+		assertThat(entry.get("entry_type").asString()).isEqualTo("crew.created");
+		assertThat(entry.get("summary").asString()).contains("Live crew");
+		assertThat(entry.get("id").asString()).isEqualTo(entryOf(live));
+		response.body().close();
+	}
+
+	@Test
+	void aReconnectingStreamResumesAfterItsLastEventId() throws Exception {
+		String first = this.journal.append(entry("local:" + Cuid.next(), "first")).orElseThrow().id();
+		this.journal.append(entry("local:" + Cuid.next(), "second"));
+		this.journal.append(entry("local:" + Cuid.next(), "third"));
+		HttpRequest request = HttpRequest
+			.newBuilder(URI
+				.create("http://localhost:" + this.port + "/api/v1/journal/stream?workspace_id=" + this.workspaceId))
+			.header(IdentityAssertion.HEADER, TestIdentities.session(this.ownerId, "s-" + this.ownerId))
+			.header("Last-Event-ID", first)
+			.build();
+		HttpResponse<InputStream> response = HttpClient.newHttpClient()
+			.send(request, HttpResponse.BodyHandlers.ofInputStream());
+		LinkedBlockingQueue<String> lines = lines(response);
+		assertThat(nextData(lines).get("summary").asString()).isEqualTo("second");
+		assertThat(nextData(lines).get("summary").asString()).isEqualTo("third");
+		response.body().close();
+	}
+
+	/** The stream's lines as they arrive, read on a daemon thread. */
+	private static LinkedBlockingQueue<String> lines(HttpResponse<InputStream> response) {
 		LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
 		Thread reader = new Thread(() -> {
 			try (BufferedReader in = new BufferedReader(
@@ -275,15 +309,7 @@ class JournalTests extends JournalTestSupport {
 		});
 		reader.setDaemon(true);
 		reader.start();
-		assertThat(nextData(lines).get("summary").asString()).isEqualTo("before the stream");
-		this.journal.append(new NewEntry("noise:" + Cuid.next(), this.workspaceId, Timestamps.now(), "noise", "info",
-				"system", null, null, null, null, null, "filtered out", null, Map.of(), null));
-		EventEnvelope live = publish("crew", "crew.created", "c9", map("id", "c9", "name", "Live crew"));
-		JsonNode entry = nextData(lines);
-		assertThat(entry.get("entry_type").asString()).isEqualTo("crew.created");
-		assertThat(entry.get("summary").asString()).contains("Live crew");
-		assertThat(entry.get("id").asString()).isEqualTo(entryOf(live));
-		response.body().close();
+		return lines;
 	}
 
 	private JsonNode nextData(LinkedBlockingQueue<String> lines) throws InterruptedException {
@@ -291,7 +317,10 @@ class JournalTests extends JournalTestSupport {
 		while (System.nanoTime() < deadline) {
 			String line = lines.poll(1, TimeUnit.SECONDS);
 			if (line != null && line.startsWith("data:")) {
-				return this.json.readTree(line.substring(5).trim());
+				String data = line.substring(5).trim();
+				// a frame is an entry: the shape of GET /api/v1/journal/{id}
+				ReferenceSchemas.shared().assertConforms("GET", "/api/v1/journal/x", 200, "application/json", data);
+				return this.json.readTree(data);
 			}
 		}
 		throw new AssertionError("no entry on the stream");
