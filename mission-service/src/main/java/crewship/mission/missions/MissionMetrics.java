@@ -1,5 +1,6 @@
 package crewship.mission.missions;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import jakarta.servlet.http.HttpServletRequest;
 
 import org.springframework.jdbc.core.JdbcTemplate;
@@ -25,8 +26,11 @@ class MissionMetrics {
 		this.scopes = scopes;
 	}
 
-	record Metrics(long totalMissions, long activeMissions, long completed24h, long failed24h, long totalTokens24h,
-			double totalCost24h, long avgCompletionTimeMs, long tasksCompleted24h, long tasksFailed24h) {
+	record Metrics(long totalMissions, long activeMissions, @JsonProperty("completed_24h") long completed24h,
+			@JsonProperty("failed_24h") long failed24h, @JsonProperty("total_tokens_24h") long totalTokens24h,
+			@JsonProperty("total_cost_24h") double totalCost24h, long avgCompletionTimeMs,
+			@JsonProperty("tasks_completed_24h") long tasksCompleted24h,
+			@JsonProperty("tasks_failed_24h") long tasksFailed24h) {
 	}
 
 	@GetMapping("/api/v1/mission-metrics")

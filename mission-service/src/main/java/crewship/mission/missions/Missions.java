@@ -443,7 +443,8 @@ class Missions {
 		boolean ends = status != task.status()
 				&& (status == TaskStatus.COMPLETED || status == TaskStatus.FAILED || status == TaskStatus.SKIPPED);
 		Instant completedAt = ends ? now : task.completedAt();
-		Long duration = (ends && startedAt != null) ? Duration.between(startedAt, now).toMillis() : task.durationMs();
+		Long duration = (ends && startedAt != null) ? Long.valueOf(Duration.between(startedAt, now).toMillis())
+				: task.durationMs();
 		String runId = task.runId();
 		if (ends && task.status() == TaskStatus.IN_PROGRESS && runId != null) {
 			this.runs.cancel(mission.workspaceId(), runId, scope.userId(), "Task set to " + status + " by hand");
