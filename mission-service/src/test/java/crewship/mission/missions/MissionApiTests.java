@@ -205,6 +205,19 @@ class MissionApiTests extends MissionsTestSupport {
 	}
 
 	@Test
+	void realtimeLearnsAMissionsWorkspaceFromTheInternalLookupOnly() {
+		String id = createMission("Owned").get("id").asString();
+		TestHttp internal = this.http.withHeader(crewship.platform.identity.IdentityAssertion.HEADER,
+				crewship.platform.testing.TestIdentities.internal());
+		JsonNode owner = internal.get("/api/v1/internal/missions/" + id).json();
+		assertThat(owner.get("workspace_id").asString()).isEqualTo(this.workspaceId);
+		assertThat(owner.get("crew_id").asString()).isEqualTo(this.crew.id());
+		assertThat(internal.get("/api/v1/internal/missions/nosuch").status()).isEqualTo(404);
+		assertThat(this.owner.get("/api/v1/internal/missions/" + id).status()).as("a user is told nothing")
+			.isEqualTo(404);
+	}
+
+	@Test
 	void metricsCountTheWorkspacesMissions() {
 		createMission("One");
 		String cancelled = createMission("Two").get("id").asString();
