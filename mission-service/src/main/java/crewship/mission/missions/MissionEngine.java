@@ -13,6 +13,8 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import crewship.mission.agents.AgentProfile;
 import crewship.mission.agents.AgentProfiles;
@@ -209,15 +211,42 @@ public class MissionEngine {
 		for (Task task : this.store.tasks(mission.id())) {
 			if (task.status() == TaskStatus.IN_PROGRESS) {
 				if (task.runId() != null) {
-					this.runs.cancel(mission.workspaceId(), task.runId(), actor, "Mission cancelled");
+					cancelAfterCommit(mission.workspaceId(), task.runId(), actor, "Mission cancelled");
 				}
 				this.store.finishTask(task.id(), TaskStatus.FAILED, null, null, "Cancelled with the mission");
 				this.events.taskUpdated(mission, task, TaskStatus.FAILED, actor);
 			}
 		}
+		cancelReview(mission, actor);
+	}
+
+	/** Cancels the LEAD's review run, if one is live. */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public void cancelReview(Mission mission, String actor) {
 		if (mission.reviewRunId() != null && mission.status() == MissionStatus.REVIEW) {
-			this.runs.cancel(mission.workspaceId(), mission.reviewRunId(), actor, "Mission cancelled");
+			cancelAfterCommit(mission.workspaceId(), mission.reviewRunId(), actor, "Mission review cancelled");
 		}
+	}
+
+	/**
+	 * Asks the engine to cancel a run once this transaction has committed: the run is
+	 * already no longer its task's (a late end changes nothing), and a cancel made while
+	 * holding the mission's lock could deadlock with the engine, which records a run's
+	 * end first and then takes that lock.
+	 */
+	@Transactional(propagation = Propagation.MANDATORY)
+	public void cancelAfterCommit(String workspaceId, String runId, String actor, String reason) {
+		TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+			@Override
+			public void afterCommit() {
+				try {
+					MissionEngine.this.runs.cancel(workspaceId, runId, actor, reason);
+				}
+				catch (RuntimeException ex) {
+					log.warn("Could not cancel run {}: {}", runId, ex.toString());
+				}
+			}
+		});
 	}
 
 	/**

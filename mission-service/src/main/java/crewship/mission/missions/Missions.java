@@ -23,7 +23,6 @@ import crewship.mission.missions.MissionViews.LifecycleView;
 import crewship.mission.missions.MissionViews.MissionView;
 import crewship.mission.missions.MissionViews.TaskView;
 import crewship.mission.missions.crews.MissionCrews;
-import crewship.mission.runs.RunRequests;
 import crewship.platform.ids.Cuid;
 import crewship.platform.ids.Timestamps;
 import crewship.platform.web.PageParams;
@@ -58,18 +57,15 @@ class Missions {
 
 	private final MissionCrews crews;
 
-	private final RunRequests runs;
-
 	private final JsonMapper json;
 
 	Missions(MissionStore store, MissionEngine engine, MissionEvents events, AgentProfiles agents, MissionCrews crews,
-			RunRequests runs, JsonMapper json) {
+			JsonMapper json) {
 		this.store = store;
 		this.engine = engine;
 		this.events = events;
 		this.agents = agents;
 		this.crews = crews;
-		this.runs = runs;
 		this.json = json;
 	}
 
@@ -203,6 +199,9 @@ class Missions {
 		}
 		if (target == MissionStatus.CANCELLED || target == MissionStatus.FAILED || target == MissionStatus.COMPLETED) {
 			this.engine.cancelRuns(mission, actor);
+		}
+		else {
+			this.engine.cancelReview(mission, actor);
 		}
 		this.events.updated(mission, target, actor);
 		if (target == MissionStatus.IN_PROGRESS) {
@@ -447,7 +446,8 @@ class Missions {
 				: task.durationMs();
 		String runId = task.runId();
 		if (ends && task.status() == TaskStatus.IN_PROGRESS && runId != null) {
-			this.runs.cancel(mission.workspaceId(), runId, scope.userId(), "Task set to " + status + " by hand");
+			this.engine.cancelAfterCommit(mission.workspaceId(), runId, scope.userId(),
+					"Task set to " + status + " by hand");
 		}
 		Task changed = new Task(task.id(), task.missionId(), task.workspaceId(), agentId, agentName, agentSlug, title,
 				description, status, task.taskOrder(), dependsOn, task.iteration(), maxIterations, summary,
