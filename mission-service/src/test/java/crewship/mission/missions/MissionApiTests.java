@@ -41,7 +41,7 @@ class MissionApiTests extends MissionsTestSupport {
 		assertThat(this.owner.get(ws(missions())).json()).hasSize(1);
 		assertThat(this.owner.get(ws("/api/v1/crews/" + this.crew.slug() + "/missions")).json()).hasSize(1);
 		assertThat(this.owner.get(ws("/api/v1/crews/" + this.crew.slug() + "/missions/" + id)).status()).isEqualTo(200);
-		Crew other = crew();
+		Crew other = newCrew("Other");
 		assertThat(this.owner.get(ws("/api/v1/crews/" + other.id() + "/missions")).json()).isEmpty();
 		assertProblem(this.owner.get(ws("/api/v1/crews/" + other.id() + "/missions/" + id)), 404, "not found");
 
@@ -55,10 +55,10 @@ class MissionApiTests extends MissionsTestSupport {
 		assertProblem(this.owner.postJson(ws(missions()), "{\"lead_agent_id\":\"" + this.crew.leadId() + "\"}"), 400,
 				"title");
 		assertProblem(this.owner.postJson(ws(missions()), "{\"title\":\"T\"}"), 400, "lead_agent_id");
-		String worker = agent(this.crew.id(), "Worker", "AGENT");
+		String worker = agent(this.crew.id(), "Worker");
 		assertProblem(this.owner.postJson(ws(missions()), "{\"title\":\"T\",\"lead_agent_id\":\"" + worker + "\"}"),
 				400, "not a LEAD");
-		Crew other = crew();
+		Crew other = newCrew("Other");
 		assertProblem(
 				this.owner.postJson(ws(missions()), "{\"title\":\"T\",\"lead_agent_id\":\"" + other.leadId() + "\"}"),
 				400, "not an agent of crew");
@@ -85,7 +85,7 @@ class MissionApiTests extends MissionsTestSupport {
 		assertProblem(patch(this.owner, ws(mission(id)), "{\"status\":\"DONE\"}"), 400, "Unknown mission status");
 
 		String started = createMission("Started").get("id").asString();
-		task(started, "One");
+		taskWith(started, "One", "Wait [[local:stall]]");
 		assertThat(post(mission(started) + "/start").status()).isEqualTo(200);
 		assertProblem(this.owner.delete(ws(mission(started))), 400, "PLANNING or CANCELLED");
 		assertProblem(patch(this.owner, ws(mission(started)), "{\"status\":\"PLANNING\"}"), 400,
@@ -207,8 +207,7 @@ class MissionApiTests extends MissionsTestSupport {
 	@Test
 	void realtimeLearnsAMissionsWorkspaceFromTheInternalLookupOnly() {
 		String id = createMission("Owned").get("id").asString();
-		TestHttp internal = this.http.withHeader(crewship.platform.identity.IdentityAssertion.HEADER,
-				crewship.platform.testing.TestIdentities.internal());
+		TestHttp internal = internal();
 		JsonNode owner = internal.get("/api/v1/internal/missions/" + id).json();
 		assertThat(owner.get("workspace_id").asString()).isEqualTo(this.workspaceId);
 		assertThat(owner.get("crew_id").asString()).isEqualTo(this.crew.id());
