@@ -11,7 +11,9 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 
 import crewship.mission.runs.RunStatus;
+import crewship.platform.events.Topics;
 import crewship.platform.testing.TestHttp.Response;
+import crewship.platform.testing.TestKafka;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -187,6 +189,38 @@ class MissionLifecycleTests extends MissionsTestSupport {
 		awaitMission(id, "FAILED");
 		assertThat(runsOf(id).stream().filter(r -> b.equals(r.get("task_id")))).hasSize(2);
 		assertThat(runsOf(id).stream().filter(r -> a.equals(r.get("task_id")))).as("A kept").hasSize(1);
+	}
+
+	@Test
+	void patchingToInProgressIsAStartAndATaskAddedToARunningMissionRunsAtOnce() {
+		String id = createMission("Patched").get("id").asString();
+		assertProblem(patch(this.owner, ws(mission(id)), "{\"status\":\"IN_PROGRESS\"}"), 400, "no tasks");
+		String a = taskWith(id, "A", "Wait [[local:stall]]").get("id").asString();
+		Response started = patch(this.owner, ws(mission(id)), "{\"status\":\"IN_PROGRESS\"}");
+		assertThat(started.status()).as(started.body()).isEqualTo(200);
+		assertThat(started.json().get("status").asString()).isEqualTo("IN_PROGRESS");
+		assertThat(runsOf(id)).hasSize(1);
+		String b = taskWith(id, "B", "Wait too [[local:stall]]").get("id").asString();
+		assertThat(taskStatus(id, b)).isEqualTo("IN_PROGRESS");
+		String c = task(id, "C", a).get("id").asString();
+		assertThat(taskStatus(id, c)).isEqualTo("BLOCKED");
+		assertThat(runsOf(id)).hasSize(2);
+
+		List<JsonNode> audit = TestKafka
+			.readUntil(Topics.AUDIT, read -> read.stream().anyMatch(r -> r.value() != null && r.value().contains(id)),
+					java.time.Duration.ofSeconds(30))
+			.stream()
+			.filter(r -> r.value() != null && r.value().contains(id))
+			.map(r -> this.json.readTree(r.value()).get("data"))
+			.toList();
+		assertThat(audit.stream().map(a2 -> a2.get("action").asString())).contains("mission.create", "mission.start");
+		JsonNode start = audit.stream()
+			.filter(a2 -> a2.get("action").asString().equals("mission.start"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(start.get("user_id").asString()).isEqualTo(this.ownerId);
+		assertThat(start.get("entity_type").asString()).isEqualTo("mission");
+		patch(this.owner, ws(mission(id)), "{\"status\":\"CANCELLED\"}");
 	}
 
 	@Test
