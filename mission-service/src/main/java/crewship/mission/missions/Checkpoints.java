@@ -162,14 +162,14 @@ class Checkpoints {
 			if (parsed < 1 || parsed > MAX_LIMIT) {
 				parsed = DEFAULT_LIMIT;
 			}
-			return this.checkpoints.list(this.scopes.require(caller, request, Action.READ), missionId, parsed);
+			return this.checkpoints.list(this.scopes.require(caller, request, Action.READ, true), missionId, parsed);
 		}
 
 		@PostMapping("/api/v1/missions/{missionId}/checkpoints")
 		@ResponseStatus(HttpStatus.CREATED)
 		CheckpointView create(@PathVariable String missionId, @RequestBody(required = false) CreateCheckpoint body,
 				IdentityAssertion caller, HttpServletRequest request) {
-			return this.checkpoints.create(this.scopes.require(caller, request, Action.CREATE), missionId,
+			return this.checkpoints.create(this.scopes.require(caller, request, Action.CREATE, true), missionId,
 					(body != null) ? body.label() : null);
 		}
 

@@ -29,10 +29,19 @@ class MissionScope {
 	}
 
 	Scope require(IdentityAssertion caller, HttpServletRequest request, Action action) {
+		return require(caller, request, action, false);
+	}
+
+	/**
+	 * @param missingIsUnauthorized whether a request without a workspace is 401 (the
+	 * checkpoint endpoints' rule) rather than 400
+	 */
+	Scope require(IdentityAssertion caller, HttpServletRequest request, Action action, boolean missingIsUnauthorized) {
 		caller.requireUser();
+		String missing = "Missing workspace context: send workspace_id or the " + RequestedWorkspace.HEADER + " header";
 		String workspaceId = RequestedWorkspace.of(request)
-			.orElseThrow(() -> ProblemException.badRequest(
-					"Missing workspace context: send workspace_id or the " + RequestedWorkspace.HEADER + " header"));
+			.orElseThrow(() -> missingIsUnauthorized ? ProblemException.unauthorized(missing)
+					: ProblemException.badRequest(missing));
 		this.access.require(caller, workspaceId, action);
 		return new Scope(workspaceId, caller.subject());
 	}

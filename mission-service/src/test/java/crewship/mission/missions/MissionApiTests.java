@@ -178,6 +178,8 @@ class MissionApiTests extends MissionsTestSupport {
 		assertThat(this.owner.get(ws("/api/v1/missions/" + id + "/checkpoints?limit=1")).json().get("count").asInt())
 			.isEqualTo(1);
 		assertProblem(this.owner.get(ws("/api/v1/missions/nosuch/checkpoints")), 404, "not found");
+		assertProblem(this.owner.get("/api/v1/missions/" + id + "/checkpoints"), 401, "workspace");
+		assertProblem(this.owner.get("/api/v1/missions"), 400, "workspace");
 	}
 
 	@Test
