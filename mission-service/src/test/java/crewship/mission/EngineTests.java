@@ -19,6 +19,7 @@ import org.springframework.context.PayloadApplicationEvent;
 import crewship.mission.engine.RunEngine;
 import crewship.mission.engine.RunEngines;
 import crewship.mission.runs.NewRun;
+import crewship.mission.runs.RunFinished;
 import crewship.mission.runs.RunOutputChunk;
 import crewship.mission.runs.RunStatus;
 import crewship.mission.runs.Trigger;
@@ -259,6 +260,38 @@ class EngineTests extends MissionTestSupport {
 		String first = submit(run);
 		assertThat(submit(run)).isEqualTo(first);
 		assertThat(Set.of(first)).hasSize(1);
+	}
+
+	@Test
+	void runWhoseEndAListenerRefusesIsRecordedAsFailed() {
+		String crewId = crew("Refusing");
+		String agentId = agent(crewId, "Refused");
+		ApplicationListener<ApplicationEvent> refusing = event -> {
+			if (event instanceof PayloadApplicationEvent<?> payload && payload.getPayload() instanceof RunFinished done
+					&& done.agentId().equals(agentId) && done.status() == RunStatus.COMPLETED) {
+				throw new IllegalStateException("the task cannot take this result");
+			}
+		};
+		this.context.addApplicationListener(refusing);
+		try {
+			String runId = submit(agentId, crewId, "finish me");
+			awaitStatus(runId, RunStatus.FAILED);
+			assertThat(column(runId, "error", String.class)).contains("Recording the run's end (COMPLETED) failed")
+				.contains("the task cannot take this result");
+			assertThat(column(runId, "output", String.class)).contains("not a language model");
+		}
+		finally {
+			this.context.removeApplicationListener(refusing);
+		}
+	}
+
+	@Test
+	void expiredAgentTakesNoWork() {
+		String crewId = crew("Ghosts");
+		String agentId = agent(crewId, "Casper", Map.of("status", "EXPIRED"));
+		String runId = submit(agentId, crewId, "boo");
+		awaitStatus(runId, RunStatus.FAILED);
+		assertThat(column(runId, "error", String.class)).contains("Casper cannot run while it is expired");
 	}
 
 }

@@ -131,6 +131,11 @@ class RunsApiTests extends MissionTestSupport {
 		assertThat(ids(runs)).containsExactly(webhook, manual);
 		assertThat(ids(ok(this.owner.get(ws("/api/v1/agents/" + agentId + "/runs?trigger_type=WEBHOOK")))))
 			.containsExactly(webhook);
+		// without a workspace in the request: the agent's own, for its members only
+		JsonNode inAgentsWorkspace = ok(this.owner.get("/api/v1/agents/" + agentId + "/runs"));
+		assertThat(ids(inAgentsWorkspace)).containsExactly(webhook, manual);
+		assertThat(inAgentsWorkspace.get(0).get("crew_id").asString()).isEqualTo(crewId);
+		assertThat(as(Cuid.next()).get("/api/v1/agents/" + agentId + "/runs").status()).isEqualTo(404);
 
 		JsonNode logs = ok(this.owner.get(ws("/api/v1/agents/" + agentId + "/logs")));
 		assertThat(logs.get("agent_id").asString()).isEqualTo(agentId);

@@ -167,6 +167,14 @@ public class AgentDirectory implements AgentProfiles {
 			.findFirst();
 	}
 
+	/** The workspace of the agent with this id (also once deleted). */
+	public Optional<String> workspaceOf(String agentId) {
+		return this.jdbc
+			.queryForList("select workspace_id from agent_profile where agent_id = ?", String.class, agentId)
+			.stream()
+			.findFirst();
+	}
+
 	/** Names of the agents of the workspace among the ids (for a page of runs). */
 	public java.util.Map<String, Named> names(String workspaceId, java.util.Collection<String> agentIds) {
 		java.util.Map<String, Named> names = new java.util.HashMap<>();

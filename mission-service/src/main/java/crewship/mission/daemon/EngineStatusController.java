@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.info.BuildProperties;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.annotation.Transactional;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -34,10 +36,15 @@ class EngineStatusController {
 
 	private final EngineProperties properties;
 
-	EngineStatusController(JdbcTemplate jdbc, RunEngines engines, EngineProperties properties) {
+	private final String version;
+
+	EngineStatusController(JdbcTemplate jdbc, RunEngines engines, EngineProperties properties,
+			ObjectProvider<BuildProperties> build) {
 		this.jdbc = jdbc;
 		this.engines = engines;
 		this.properties = properties;
+		BuildProperties info = build.getIfAvailable();
+		this.version = (info != null) ? info.getVersion() : null;
 	}
 
 	@GetMapping("/api/v1/internal/engine")
@@ -90,6 +97,9 @@ class EngineStatusController {
 		Map<String, Object> answer = new LinkedHashMap<>();
 		long up = replicas.stream().filter(replica -> Boolean.TRUE.equals(replica.get("up"))).count();
 		answer.put("status", (local.isRunning() && up > 0) ? "running" : (up > 0) ? "degraded" : "stopped");
+		if (this.version != null) {
+			answer.put("version", this.version);
+		}
 		answer.put("replica_id", local.replicaId());
 		answer.put("started_at", (local.startedAt() != null) ? local.startedAt().toString() : null);
 		answer.put("uptime_seconds",

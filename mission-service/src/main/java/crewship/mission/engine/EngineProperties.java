@@ -25,6 +25,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * per run
  * @param heartbeatInterval how often a replica writes its heartbeat
  * @param logRetention how long agent log lines are kept
+ * @param maxAttempts claims of one run before the engine gives up on it (a run whose
+ * replicas keep dying, or whose end cannot be recorded)
  */
 @ConfigurationProperties("crewship.mission.engine")
 public record EngineProperties(@DefaultValue("") String replicaId, @DefaultValue("200ms") Duration pollInterval,
@@ -33,13 +35,15 @@ public record EngineProperties(@DefaultValue("") String replicaId, @DefaultValue
 		@DefaultValue("500") int maxInFlight, @DefaultValue("100") int maxPerWorkspace,
 		@DefaultValue("10") int maxPerAgent, @DefaultValue("100") int claimBatch,
 		@DefaultValue("100ms") Duration logCoalesce, @DefaultValue("5s") Duration heartbeatInterval,
-		@DefaultValue("7d") Duration logRetention, @DefaultValue("true") boolean enabled) {
+		@DefaultValue("7d") Duration logRetention, @DefaultValue("3") int maxAttempts,
+		@DefaultValue("true") boolean enabled) {
 
 	/** The same settings for another replica (a second engine in one JVM, in tests). */
 	public EngineProperties withReplicaId(String id) {
 		return new EngineProperties(id, this.pollInterval, this.leaseDuration, this.leaseRenewInterval,
 				this.cancelPollInterval, this.defaultTimeout, this.maxInFlight, this.maxPerWorkspace, this.maxPerAgent,
-				this.claimBatch, this.logCoalesce, this.heartbeatInterval, this.logRetention, this.enabled);
+				this.claimBatch, this.logCoalesce, this.heartbeatInterval, this.logRetention, this.maxAttempts,
+				this.enabled);
 	}
 
 }

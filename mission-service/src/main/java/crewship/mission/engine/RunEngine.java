@@ -49,6 +49,9 @@ public class RunEngine {
 
 	private static final Logger log = LoggerFactory.getLogger(RunEngine.class);
 
+	/** Agent statuses that take no work: a ghost, and a hire awaiting approval. */
+	static final Set<String> UNRUNNABLE = Set.of("EXPIRED", "PENDING_REVIEW");
+
 	/** What an engine works with, shared by the engines of one JVM. */
 	public record Parts(RunStore store, RunTransitions transitions, AgentProfiles profiles, AgentRuntime runtime,
 			TransactionTemplate transactions, EngineSignal signal, LiveLog liveLog) {
@@ -393,9 +396,17 @@ public class RunEngine {
 		LiveLog.Sink sink = null;
 		try {
 			AgentProfile agent = this.parts.profiles().find(run.workspaceId(), run.agentId()).orElse(null);
-			if (agent == null) {
+			if (run.attempt() > this.properties.maxAttempts()) {
+				ending = Ending.of(RunStatus.FAILED, "Gave up after " + this.properties.maxAttempts()
+						+ " attempts: the replicas executing it stopped before it ended");
+			}
+			else if (agent == null) {
 				ending = Ending.of(RunStatus.FAILED, "Agent " + run.agentId()
 						+ " is not known to mission-service: it was deleted, or crew-service has not announced it");
+			}
+			else if (UNRUNNABLE.contains(agent.status())) {
+				ending = Ending.of(RunStatus.FAILED, "Agent " + agent.name() + " cannot run while it is "
+						+ agent.status().toLowerCase(java.util.Locale.ROOT).replace('_', ' '));
 			}
 			else {
 				Duration timeout = (agent.timeoutSeconds() != null) ? Duration.ofSeconds(agent.timeoutSeconds())
@@ -472,8 +483,27 @@ public class RunEngine {
 		if (sink != null) {
 			sink.flush();
 		}
-		Run finished = this.parts.transactions()
-			.execute(status -> this.parts.transitions().finish(run.id(), this.replicaId, ending));
+		Run finished;
+		try {
+			finished = this.parts.transactions()
+				.execute(status -> this.parts.transitions().finish(run.id(), this.replicaId, ending));
+		}
+		catch (RuntimeException ex) {
+			// a listener of RunFinished (or the database) refused the ending: record the
+			// failure instead, or leave the run to its lease and the attempt limit
+			log.error("Recording the end of run {} ({}) failed; recording it as FAILED", run.id(), ending.status(), ex);
+			Ending failure = new Ending(RunStatus.FAILED, ending.output(),
+					"Recording the run's end (" + ending.status() + ") failed: " + ex.getMessage(), ending.runtime(),
+					ending.provider(), ending.model(), ending.inputTokens(), ending.outputTokens(), ending.costUsd());
+			try {
+				finished = this.parts.transactions()
+					.execute(status -> this.parts.transitions().finish(run.id(), this.replicaId, failure));
+			}
+			catch (RuntimeException again) {
+				log.error("Run {} could not be ended; its lease will expire and it is tried again", run.id(), again);
+				return;
+			}
+		}
 		if (finished == null) {
 			log.info("Run {} ended on {} after another replica or a cancel took it; its ending is dropped", run.id(),
 					this.replicaId);

@@ -19,6 +19,7 @@ import org.springframework.web.bind.annotation.RestController;
 import crewship.mission.agents.AgentDirectory;
 import crewship.mission.runs.RunScope.Scope;
 import crewship.platform.identity.IdentityAssertion;
+import crewship.platform.membership.RequestedWorkspace;
 import crewship.platform.membership.WorkspaceRole.Action;
 import crewship.platform.web.PageParams;
 import crewship.platform.web.ProblemException;
@@ -59,7 +60,7 @@ class AgentRunsController {
 			@RequestParam(name = "trigger_type", required = false) String triggerType,
 			@RequestParam(required = false) String trigger, @RequestParam(required = false) String status,
 			@PageParams.Defaults(limit = 50) PageParams page, IdentityAssertion caller, HttpServletRequest request) {
-		Scope in = this.scope.require(caller, request, Action.READ);
+		Scope in = scope(agentId, caller, request, Action.READ);
 		String agent = agent(in, agentId);
 		return this.queries.ofAgent(in.workspaceId(), agent, (triggerType != null) ? triggerType : trigger,
 				RunController.blankToNull(status), page.limit(), page.offset());
@@ -74,7 +75,7 @@ class AgentRunsController {
 	Map<String, Object> logs(@PathVariable String agentId, @RequestParam(required = false) Integer limit,
 			@RequestParam(name = "run_id", required = false) String runId, IdentityAssertion caller,
 			HttpServletRequest request) {
-		Scope in = this.scope.require(caller, request, Action.READ);
+		Scope in = scope(agentId, caller, request, Action.READ);
 		String agent = agent(in, agentId);
 		int lines = (limit == null) ? LOG_DEFAULT : limit;
 		if (lines < 1 || lines > LOG_MAX) {
@@ -97,7 +98,7 @@ class AgentRunsController {
 	/** Cancels the agent's PENDING and RUNNING runs. */
 	@PostMapping("/api/v1/agents/{agentId}/stop")
 	Map<String, Object> stop(@PathVariable String agentId, IdentityAssertion caller, HttpServletRequest request) {
-		Scope in = this.scope.require(caller, request, Action.CREATE);
+		Scope in = scope(agentId, caller, request, Action.CREATE);
 		String agent = agent(in, agentId);
 		List<String> live = this.store.jdbc().queryForList("""
 				select id from run where workspace_id = ? and agent_id = ? and status in ('PENDING', 'RUNNING')
@@ -116,6 +117,21 @@ class AgentRunsController {
 				(cancelled > 0) ? "Stopping " + cancelled + " run" + ((cancelled == 1) ? "" : "s") + " of the agent"
 						: "The agent has no run to stop");
 		return answer;
+	}
+
+	/**
+	 * The caller in the request's workspace, or — when the request names none, as the
+	 * webhook page's examples do — in the agent's own workspace (an agent id is unique);
+	 * an agent unknown here, or of a workspace the caller is not in, is not found.
+	 */
+	private Scope scope(String agentRef, IdentityAssertion caller, HttpServletRequest request, Action action) {
+		if (RequestedWorkspace.of(request).isPresent()) {
+			return this.scope.require(caller, request, action);
+		}
+		caller.requireUser();
+		String workspaceId = this.agents.workspaceOf(agentRef)
+			.orElseThrow(() -> ProblemException.notFound("Agent not found"));
+		return this.scope.require(caller, workspaceId, action);
 	}
 
 	/** The agent's id in the workspace (by id or slug), or 404. */

@@ -33,6 +33,12 @@ class RunScope {
 		String workspaceId = RequestedWorkspace.of(request)
 			.orElseThrow(() -> ProblemException.unauthorized(
 					"No workspace context: send workspace_id or the " + RequestedWorkspace.HEADER + " header"));
+		return require(caller, workspaceId, action);
+	}
+
+	/** The caller in a workspace the request does not name (an agent's). */
+	Scope require(IdentityAssertion caller, String workspaceId, Action action) {
+		caller.requireUser();
 		this.access.require(caller, workspaceId, action);
 		return new Scope(workspaceId, caller.subject());
 	}

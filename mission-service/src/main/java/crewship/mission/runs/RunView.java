@@ -8,12 +8,13 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import crewship.mission.agents.AgentDirectory.Named;
 
 /**
- * A run as the runs API shows it (the reference's {@code Run}); {@code output} only on
- * the single run, {@code model} only when known.
+ * A run as the runs API shows it (the reference's {@code Run}, and its {@code crew_id}
+ * beside {@code crew_name}); {@code output} only on the single run, {@code model} only
+ * when known.
  */
-record RunView(String id, String workspaceId, String agentId, String agentName, String agentSlug, String crewName,
-		String chatId, String triggeredBy, String triggerType, String status, String startedAt, String finishedAt,
-		String errorMessage, Integer exitCode, Map<String, Object> metadata,
+record RunView(String id, String workspaceId, String agentId, String agentName, String agentSlug, String crewId,
+		String crewName, String chatId, String triggeredBy, String triggerType, String status, String startedAt,
+		String finishedAt, String errorMessage, Integer exitCode, Map<String, Object> metadata,
 		@JsonInclude(JsonInclude.Include.NON_NULL) String model, String createdAt,
 		@JsonInclude(JsonInclude.Include.NON_NULL) String output) {
 
@@ -21,7 +22,6 @@ record RunView(String id, String workspaceId, String agentId, String agentName, 
 		Map<String, Object> metadata = new LinkedHashMap<>();
 		metadata.put("tags", run.tags());
 		metadata.put("trigger", run.trigger().wire());
-		put(metadata, "crew_id", run.crewId());
 		put(metadata, "issue_id", run.issueId());
 		put(metadata, "mission_id", run.missionId());
 		put(metadata, "task_id", run.taskId());
@@ -38,8 +38,8 @@ record RunView(String id, String workspaceId, String agentId, String agentName, 
 		}
 		String model = (run.model() != null) ? run.model() : null;
 		return new RunView(run.id(), run.workspaceId(), run.agentId(), (agent != null) ? agent.name() : null,
-				(agent != null) ? agent.slug() : null, (agent != null) ? agent.crewName() : null, run.chatId(),
-				run.triggeredBy(), run.trigger().name(), run.status().name(), text(run.startedAt()),
+				(agent != null) ? agent.slug() : null, run.crewId(), (agent != null) ? agent.crewName() : null,
+				run.chatId(), run.triggeredBy(), run.trigger().name(), run.status().name(), text(run.startedAt()),
 				text(run.finishedAt()), run.error(), run.exitCode(), metadata, model, run.createdAt().toString(),
 				withOutput ? ((run.output() != null) ? run.output() : "") : null);
 	}
