@@ -84,6 +84,10 @@ public class ProviderCredentials {
 			log.warn("Credential vault unreachable for agent {}: {}", agentId, ex.getClass().getSimpleName());
 			return new Unavailable("the credential vault could not be reached");
 		}
+		catch (RuntimeException ex) {
+			log.warn("Credential vault answer unreadable for agent {}: {}", agentId, ex.getClass().getSimpleName());
+			return new Unavailable("the credential vault's answer could not be read");
+		}
 		if (environment == null) {
 			return new None(false);
 		}
