@@ -42,6 +42,7 @@ import crewship.gateway.identity.WsTokenAuthenticator;
 import crewship.gateway.identity.InternalTokenAuthenticator;
 import crewship.gateway.identity.VaultVerifier;
 import crewship.gateway.identity.WebhookSignatureAuthenticator;
+import crewship.gateway.system.AuxStatusEndpoint;
 import crewship.gateway.system.SystemEndpoints;
 import crewship.gateway.ui.WebUi;
 import crewship.gateway.ui.WebUiProperties;
@@ -116,6 +117,11 @@ class GatewayConfiguration {
 	RouterFunction<ServerResponse> systemEndpoints(ObjectProvider<BuildProperties> build,
 			ObjectProvider<GitProperties> git) {
 		return new SystemEndpoints(build.getIfAvailable(), git.getIfAvailable()).routes();
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> auxStatusEndpoint(GatewayProperties properties, IdentityAssertionSigner signer) {
+		return new AuxStatusEndpoint(properties.services().get("mission-service"), signer).routes();
 	}
 
 	/**

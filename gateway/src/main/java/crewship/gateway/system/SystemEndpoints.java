@@ -38,8 +38,8 @@ import crewship.platform.identity.IdentityAssertion;
  * <li>{@code GET /api/v1/crewshipd}: {@code not_configured}, 200 — the suite has no
  * crewshipd sidecar; the status vocabulary is the crew pages' own, so a client shows "not
  * configured" rather than an error;</li>
- * <li>{@code GET /api/v1/system/aux-status}: no subsystem of the suite uses an auxiliary
- * model yet, so the list is empty.</li>
+ * <li>{@code GET /api/v1/system/aux-status} is {@link AuxStatusEndpoint}'s:
+ * mission-service resolves the auxiliary models.</li>
  * </ul>
  */
 public class SystemEndpoints {
@@ -63,7 +63,6 @@ public class SystemEndpoints {
 			.GET("/api/v1/system/version", request -> ok(version()))
 			.GET("/api/v1/system/runtime", request -> ok(runtime()))
 			.GET("/api/v1/crewshipd", request -> ok(CrewshipdStatus.NOT_CONFIGURED))
-			.GET("/api/v1/system/aux-status", request -> ok(new AuxStatus(List.of())))
 			.filter(authenticated())
 			.build();
 	}
@@ -106,7 +105,7 @@ public class SystemEndpoints {
 	/**
 	 * Any authenticated caller; anonymous (and no identity at all) is 401 problem+json.
 	 */
-	private static HandlerFilterFunction<ServerResponse, ServerResponse> authenticated() {
+	static HandlerFilterFunction<ServerResponse, ServerResponse> authenticated() {
 		return (request, next) -> EdgeIdentityFilter.identity(request.exchange())
 			.filter(IdentityAssertion::isAuthenticated)
 			.map(caller -> next.handle(request))
@@ -157,10 +156,6 @@ public class SystemEndpoints {
 						+ "IPC are not available",
 				null);
 
-	}
-
-	/** {@code GET /api/v1/system/aux-status}. */
-	record AuxStatus(List<Object> subsystems) {
 	}
 
 }
