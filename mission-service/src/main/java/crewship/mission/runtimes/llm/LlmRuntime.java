@@ -65,7 +65,11 @@ public class LlmRuntime {
 	static String systemPrompt(AgentProfile agent) {
 		String persona = agent.persona();
 		if (persona == null || persona.isBlank()) {
-			String role = (agent.role() != null && !agent.role().isBlank()) ? agent.role() : "agent";
+			// the agent_role of the events is upper case (WORKER, LEAD): as
+			// crew-service's own
+			// default persona, in lower case
+			String role = (agent.role() != null && !agent.role().isBlank())
+					? agent.role().toLowerCase(java.util.Locale.ROOT) : "agent";
 			persona = "You are the " + role + " " + agent.name() + ".";
 		}
 		else if (persona.length() > PERSONA_LIMIT) {

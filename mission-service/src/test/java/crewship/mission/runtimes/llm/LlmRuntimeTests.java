@@ -367,6 +367,9 @@ class LlmRuntimeTests {
 		assertThat(LlmRuntime.systemPrompt(new AgentProfile("agt_1", "ws_1", null, "Bo", "bo", "writer", "ACTIVE", null,
 				null, null, " ", List.of())))
 			.isEqualTo("You are the writer Bo.");
+		assertThat(LlmRuntime.systemPrompt(new AgentProfile("agt_1", "ws_1", null, "Bo", "bo", "LEAD", "ACTIVE", null,
+				null, null, null, List.of())))
+			.isEqualTo("You are the lead Bo.");
 		assertThat(LlmRuntime.systemPrompt(new AgentProfile("agt_1", "ws_1", null, "Bo", "bo", "writer", "ACTIVE", null,
 				null, null, "x".repeat(20_000), null)))
 			.hasSize(LlmRuntime.PERSONA_LIMIT);

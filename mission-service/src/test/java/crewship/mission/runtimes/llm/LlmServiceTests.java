@@ -80,6 +80,9 @@ class LlmServiceTests {
 		assertThat(outcome.text()).isEqualTo("Shipped it.");
 		assertThat(outcome.model()).isEqualTo("claude-haiku-4-5-20251001");
 		assertThat(outcome.inputTokens()).isEqualTo(25);
+		assertThat(outcome.outputTokens()).isEqualTo(15);
+		assertThat(outcome.costUsd()).as("priced from application.yml's claude-haiku-4 entry")
+			.isCloseTo((25 * 1.0 + 15 * 5.0) / 1_000_000, org.assertj.core.data.Offset.offset(1e-12));
 		assertThat(output.chunks).containsExactly("Shipped", " it.");
 		assertThat(outcome.toString()).doesNotContain(key);
 		this.provider.verify(postRequestedFor(urlEqualTo("/v1/messages")).withHeader("x-api-key", equalTo(key))
