@@ -21,11 +21,12 @@ import crewship.mission.runtimes.llm.ProviderFailure;
 import crewship.platform.web.ProblemException;
 
 /**
- * Serves a completion from the engine's provider configuration with the operator's key
- * ({@code CREWSHIP_<PROVIDER>_API_KEY}): the default provider first, then any other
- * configured one that has a key. The same client as the runs (retries, breaker), its
- * answer collected rather than streamed. No provider with a key → 503 naming what to set;
- * the provider failing → 502 with its reason.
+ * Serves a completion from the engine's provider configuration: the default provider
+ * first, then any other configured one, each with the workspace's own API_KEY credential
+ * of that provider (from the vault) or else the operator's key
+ * ({@code CREWSHIP_<PROVIDER>_API_KEY}). The same client as the runs (retries, breaker),
+ * its answer collected rather than streamed. No provider with a key → 503 naming what to
+ * set; the provider failing → 502 with its reason.
  */
 @Service
 class Completions {
@@ -51,26 +52,40 @@ class Completions {
 
 	private final LlmProperties properties;
 
-	Completions(ProviderClient client, LlmProperties properties) {
+	private final WorkspaceKeys workspaceKeys;
+
+	Completions(ProviderClient client, LlmProperties properties, WorkspaceKeys workspaceKeys) {
 		this.client = client;
 		this.properties = properties;
+		this.workspaceKeys = workspaceKeys;
+	}
+
+	/** The provider to ask and the key to ask it with (never in toString). */
+	private record Choice(LlmProperties.Named provider, String key, String source) {
+
+		@Override
+		public String toString() {
+			return "Choice[" + this.provider.name() + ", " + this.source + "]";
+		}
+
 	}
 
 	CompletionController.CompletionResponse complete(CompletionController.CompletionRequest request)
 			throws InterruptedException {
-		LlmProperties.Named provider = provider();
+		Choice choice = choose(request.workspaceId());
+		LlmProperties.Named provider = choice.provider();
 		String model = (request.model() != null && !request.model().isBlank()) ? request.model()
 				: provider.settings().defaultModel();
 		int maxTokens = (request.maxTokens() != null) ? request.maxTokens() : this.properties.maxTokens();
 		ChatRequest chat = new ChatRequest(model, request.system(),
 				List.of(new ChatRequest.Message("user", request.prompt())), maxTokens);
 		try {
-			Completion completion = this.client.stream(provider, chat, provider.settings().apiKey(), chunk -> {
+			Completion completion = this.client.stream(provider, chat, choice.key(), chunk -> {
 			}, QUIET);
 			String answered = (completion.model() != null) ? completion.model() : model;
 			double cost = provider.settings().cost(answered, completion.inputTokens(), completion.outputTokens());
-			log.info("completion for {} in workspace {}: {} {} in={} out={} cost_usd={}", request.purpose(),
-					request.workspaceId(), provider.name(), answered, completion.inputTokens(),
+			log.info("completion for {} in workspace {}: {} {} ({} key) in={} out={} cost_usd={}", request.purpose(),
+					request.workspaceId(), provider.name(), answered, choice.source(), completion.inputTokens(),
 					completion.outputTokens(), cost);
 			return new CompletionController.CompletionResponse(completion.text(), provider.name(), answered,
 					completion.inputTokens(), completion.outputTokens(), cost);
@@ -80,7 +95,7 @@ class Completions {
 		}
 	}
 
-	private LlmProperties.Named provider() {
+	private Choice choose(String workspaceId) {
 		Set<String> order = new LinkedHashSet<>();
 		order.add(this.properties.defaultProvider().toLowerCase(java.util.Locale.ROOT));
 		order.addAll(this.properties.providers().keySet());
@@ -90,14 +105,22 @@ class Completions {
 			if (provider == null) {
 				continue;
 			}
-			if (provider.settings().hasApiKey()) {
-				return provider;
+			WorkspaceKeys.Key own = this.workspaceKeys.find(workspaceId, provider.upper()).orElse(null);
+			if (own != null) {
+				return new Choice(provider, own.value(), "workspace");
 			}
-			keyless.add("CREWSHIP_" + provider.upper() + "_API_KEY");
+			if (provider.settings().hasApiKey()) {
+				return new Choice(provider, provider.settings().apiKey(), "operator");
+			}
+			keyless.add(provider.upper());
 		}
-		throw ProblemException.unavailable("No model provider is configured for completions on this server: set "
-				+ (keyless.isEmpty() ? "a provider (crewship.mission.llm.providers)" : String.join(" or ", keyless))
-				+ ". Nothing was generated.", RETRY_AFTER);
+		throw ProblemException.unavailable((keyless.isEmpty())
+				? "No model provider is configured on this server (crewship.mission.llm.providers). Nothing was generated."
+				: "No model provider key for this workspace: store an ACTIVE API_KEY credential with provider "
+						+ String.join(" or ", keyless) + " in the vault, or have the operator set "
+						+ String.join(" or ", keyless.stream().map(name -> "CREWSHIP_" + name + "_API_KEY").toList())
+						+ ". Nothing was generated.",
+				RETRY_AFTER);
 	}
 
 }

@@ -2,6 +2,7 @@ package crewship.mission.runtimes.llm;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import org.junit.jupiter.api.BeforeEach;
@@ -9,20 +10,24 @@ import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.kafka.core.KafkaTemplate;
 
 import crewship.mission.agents.AgentProfile;
 import crewship.mission.engine.AgentRuntime;
 import crewship.mission.engine.RunOutcome;
 import crewship.mission.engine.RuntimeRequest;
 import crewship.mission.runs.Trigger;
+import crewship.platform.events.EventEnvelope;
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.ids.Cuid;
+import crewship.platform.ids.Timestamps;
 import crewship.platform.testing.ReferenceSchemas;
 import crewship.platform.testing.ServiceTest;
 import crewship.platform.testing.TestHttp;
 import crewship.platform.testing.TestHttp.Response;
 import crewship.platform.testing.TestIdentities;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -47,6 +52,12 @@ class LlmServiceTests {
 
 	@Autowired
 	AgentRuntime runtime;
+
+	@Autowired
+	KafkaTemplate<String, String> kafka;
+
+	@Autowired
+	JsonMapper json;
 
 	TestHttp http;
 
@@ -134,6 +145,47 @@ class LlmServiceTests {
 			.status()).as("only the internal listener").isEqualTo(404);
 		assertThat(this.internal.postJson("/api/v1/internal/completions", "{\"workspace_id\":\"ws_1\"}").status())
 			.isEqualTo(400);
+	}
+
+	@Test
+	void completionsPreferTheWorkspacesOwnProviderKey() throws Exception {
+		String workspaceId = "ws_" + Cuid.next();
+		String credentialId = Cuid.next();
+		String workspaceKey = "sk-ant-workspace-" + Cuid.next();
+		LlmStandIns.values.put(credentialId, workspaceKey);
+		EventEnvelope created = new EventEnvelope(Cuid.next(), "credential.created", workspaceId, credentialId, "usr_1",
+				Timestamps.now(), this.json.valueToTree(Map.of("id", credentialId, "name", "anthropic", "type",
+						"API_KEY", "provider", "ANTHROPIC", "status", "ACTIVE")));
+		this.kafka.send("crewship.vault.v1", credentialId, this.json.writeValueAsString(created)).join();
+		this.provider.stubFor(post("/v1/messages").willReturn(aResponse().withStatus(200)
+			.withHeader("content-type", "text/event-stream")
+			.withBody(LlmRuntimeTests.anthropicStream("claude-sonnet-4-5", "ok"))));
+		String body = "{\"workspace_id\":\"" + workspaceId + "\",\"purpose\":\"crew.suggest\",\"prompt\":\"Hi\"}";
+
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (this.provider
+			.findAll(postRequestedFor(urlEqualTo("/v1/messages")).withHeader("x-api-key", equalTo(workspaceKey)))
+			.isEmpty() && System.nanoTime() < deadline) {
+			assertThat(this.internal.postJson("/api/v1/internal/completions", body).status()).isEqualTo(200);
+			Thread.sleep(200);
+		}
+
+		this.provider
+			.verify(postRequestedFor(urlEqualTo("/v1/messages")).withHeader("x-api-key", equalTo(workspaceKey)));
+		this.provider.resetRequests();
+		EventEnvelope deleted = new EventEnvelope(Cuid.next(), "credential.deleted", workspaceId, credentialId, "usr_1",
+				Timestamps.now(), this.json.valueToTree(Map.of("id", credentialId)));
+		this.kafka.send("crewship.vault.v1", credentialId, this.json.writeValueAsString(deleted)).join();
+		deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		while (this.provider
+			.findAll(postRequestedFor(urlEqualTo("/v1/messages")).withHeader("x-api-key",
+					equalTo(LlmStandIns.OPERATOR_KEY)))
+			.isEmpty() && System.nanoTime() < deadline) {
+			assertThat(this.internal.postJson("/api/v1/internal/completions", body).status()).isEqualTo(200);
+			Thread.sleep(200);
+		}
+		this.provider.verify(postRequestedFor(urlEqualTo("/v1/messages")).withHeader("x-api-key",
+				equalTo(LlmStandIns.OPERATOR_KEY)));
 	}
 
 	@Test

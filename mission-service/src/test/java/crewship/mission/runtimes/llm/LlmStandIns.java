@@ -32,7 +32,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>the gateway's internal listener, standing in for credential-vault-service's
  * internal resolution ({@code GET /api/v1/internal/agents/{id}/credentials}): it answers
  * the slots tests {@link #vaultBinds bind} for an agent, 404 for an agent it does not
- * know (as the vault does), and only with the internal token.</li>
+ * know (as the vault does), and only with the internal token; and one credential's value
+ * ({@code GET /api/v1/internal/credentials/{id}/value}) for those in
+ * {@link #values}.</li>
  * </ul>
  */
 public class LlmStandIns implements ApplicationContextInitializer<ConfigurableApplicationContext> {
@@ -42,6 +44,11 @@ public class LlmStandIns implements ApplicationContextInitializer<ConfigurableAp
 	static final String OPERATOR_KEY = "sk-ant-operator-test-key-0000";
 
 	private static final Pattern ENVIRONMENT = Pattern.compile("/api/v1/internal/agents/([^/]+)/credentials");
+
+	private static final Pattern VALUE = Pattern.compile("/api/v1/internal/credentials/([^/]+)/value");
+
+	/** Credential id → the value the vault delivers for it. */
+	public static final Map<String, String> values = new ConcurrentHashMap<>();
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -99,6 +106,12 @@ public class LlmStandIns implements ApplicationContextInitializer<ConfigurableAp
 				respond(exchange, 200, "application/json", JSON.writeValueAsString(answer));
 				return;
 			}
+		}
+		Matcher value = VALUE.matcher(exchange.getRequestURI().getPath());
+		if (value.matches() && authorised && values.containsKey(value.group(1))) {
+			respond(exchange, 200, "application/json", JSON.writeValueAsString(Map.of("credential_id", value.group(1),
+					"type", "API_KEY", "value", values.get(value.group(1)), "resolved_at", "2026-01-01T00:00:00Z")));
+			return;
 		}
 		respond(exchange, 404, "application/problem+json", "{\"status\":404}");
 	}
