@@ -1,11 +1,17 @@
 package crewship.mission.runtimes.llm;
 
+import java.net.InetSocketAddress;
+import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 
 import crewship.mission.agents.AgentProfile;
@@ -94,6 +100,45 @@ class RuntimeRouterTests {
 		assertThat(outcome.text()).isEqualTo("local answer");
 		assertThat(this.localRuns).hasValue(1);
 		assertThat(output.events("runtime.local")).hasSize(1);
+	}
+
+	@Test
+	void aStalledVaultIsAbandonedWithinTwoSecondsOfTheInterrupt() throws Exception {
+		HttpServer silent = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		silent.createContext("/", exchange -> {
+			// never answers
+		});
+		silent.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+		silent.start();
+		try {
+			// as the platform's internalRestClient: the JDK client, a 5 s read timeout
+			JdkClientHttpRequestFactory requests = new JdkClientHttpRequestFactory(HttpClient.newHttpClient());
+			requests.setReadTimeout(Duration.ofSeconds(5));
+			ProviderCredentials vault = new ProviderCredentials(RestClient.builder()
+				.requestFactory(requests)
+				.baseUrl("http://127.0.0.1:" + silent.getAddress().getPort())
+				.build());
+			LlmProperties.Named anthropic = Providers.at("http://127.0.0.1:1", "production")
+				.provider("anthropic")
+				.orElseThrow();
+			AtomicReference<Object> ended = new AtomicReference<>();
+			Thread run = Thread.ofVirtual().start(() -> {
+				try {
+					ended.set(vault.find("ws_1", "agt_1", "run_1", anthropic));
+				}
+				catch (InterruptedException ex) {
+					ended.set(ex);
+				}
+			});
+			Thread.sleep(500);
+			run.interrupt();
+			run.join(Duration.ofSeconds(2));
+			assertThat(run.isAlive()).as("returned within 2 s of the interrupt").isFalse();
+			assertThat(ended.get()).isInstanceOf(InterruptedException.class);
+		}
+		finally {
+			silent.stop(0);
+		}
 	}
 
 	@Test
