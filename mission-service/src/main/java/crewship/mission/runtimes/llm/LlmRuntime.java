@@ -36,26 +36,26 @@ public class LlmRuntime {
 				: provider.settings().defaultModel();
 		if (model == null || model.isBlank()) {
 			return RunOutcome.failed("No model: agent " + agent.name() + " sets no llm_model and " + provider.name()
-					+ " has no default model configured", "llm", provider.name(), null);
+					+ " has no default model configured", provider.name(), provider.name(), null);
 		}
 		ChatRequest chat = new ChatRequest(model, systemPrompt(agent), messages(request), this.properties.maxTokens());
 		try {
 			Completion completion = this.client.stream(provider, chat, apiKey, output::text, output);
 			String answered = (completion.model() != null) ? completion.model() : model;
-			return RunOutcome.completed(completion.text(), "llm", provider.name(), answered, completion.inputTokens(),
-					completion.outputTokens(),
+			return RunOutcome.completed(completion.text(), provider.name(), provider.name(), answered,
+					completion.inputTokens(), completion.outputTokens(),
 					provider.settings().cost(answered, completion.inputTokens(), completion.outputTokens()));
 		}
 		catch (ProviderFailure ex) {
 			output.log("error", "provider.failed", ex.getMessage());
-			return RunOutcome.failed(ex.getMessage(), "llm", provider.name(), model);
+			return RunOutcome.failed(ex.getMessage(), provider.name(), provider.name(), model);
 		}
 		catch (RuntimeException ex) {
 			// an unexpected answer shape: a failed run, never an exception escaping
 			String reason = provider.name() + " answered something this runtime could not read ("
 					+ ex.getClass().getSimpleName() + ")";
 			output.log("error", "provider.failed", reason);
-			return RunOutcome.failed(reason, "llm", provider.name(), model);
+			return RunOutcome.failed(reason, provider.name(), provider.name(), model);
 		}
 	}
 

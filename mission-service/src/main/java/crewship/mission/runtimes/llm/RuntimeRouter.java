@@ -60,7 +60,8 @@ public class RuntimeRouter implements AgentRuntime {
 			throws InterruptedException {
 		if (this.properties.production()) {
 			output.log("error", "runtime.unavailable", reason);
-			return RunOutcome.failed(reason, "llm", provider.toLowerCase(java.util.Locale.ROOT), null);
+			String name = provider.toLowerCase(java.util.Locale.ROOT);
+			return RunOutcome.failed(reason, name, name, null);
 		}
 		output.log("info", "runtime.local", reason + "; running the local runtime (development only)");
 		return this.local.execute(request, output);

@@ -163,7 +163,7 @@ class LlmRuntimeTests {
 		assertThat(Duration.ofNanos(finished - arrivals.getFirst())).as("the first delta came before the end")
 			.isGreaterThan(Duration.ofMillis(300));
 		assertThat(Duration.ofNanos(arrivals.getFirst() - started)).isLessThan(Duration.ofNanos(finished - started));
-		assertThat(outcome.runtime()).isEqualTo("llm");
+		assertThat(outcome.runtime()).isEqualTo("anthropic");
 		assertThat(outcome.provider()).isEqualTo("anthropic");
 		assertThat(outcome.model()).isEqualTo("claude-sonnet-4-5-20250929");
 		assertThat(outcome.inputTokens()).isEqualTo(25);

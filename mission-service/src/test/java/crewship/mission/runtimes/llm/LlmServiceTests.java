@@ -87,7 +87,7 @@ class LlmServiceTests {
 				"Ship it", List.of(), Duration.ofSeconds(30)), output);
 
 		assertThat(outcome.succeeded()).as(outcome.error()).isTrue();
-		assertThat(outcome.runtime()).isEqualTo("llm");
+		assertThat(outcome.runtime()).isEqualTo("anthropic");
 		assertThat(outcome.text()).isEqualTo("Shipped it.");
 		assertThat(outcome.model()).isEqualTo("claude-haiku-4-5-20251001");
 		assertThat(outcome.inputTokens()).isEqualTo(25);

@@ -66,6 +66,8 @@ class RuntimeRouterTests {
 		assertThat(outcome.error()).isEqualTo("agent Ada has no ANTHROPIC credential bound; bind one with "
 				+ "`crewship credential bind <credential> --slot ANTHROPIC_API_KEY --agent ada`");
 		assertThat(output.events("runtime.unavailable")).hasSize(1);
+		assertThat(outcome.runtime()).isEqualTo("anthropic");
+		assertThat(outcome.provider()).isEqualTo("anthropic");
 		assertThat(this.localRuns).hasValue(0);
 	}
 
