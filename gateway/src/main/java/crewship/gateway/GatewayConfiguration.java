@@ -12,6 +12,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.info.GitProperties;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
@@ -31,6 +32,7 @@ import crewship.gateway.edge.CsrfGuard;
 import crewship.gateway.edge.EdgeIdentityFilter;
 import crewship.gateway.edge.Fallbacks;
 import crewship.gateway.edge.InternalListener;
+import crewship.gateway.edge.InternalSocketListener;
 import crewship.gateway.health.SuiteHealth;
 import crewship.gateway.identity.AuthService;
 import crewship.gateway.identity.AuthTokens;
@@ -43,6 +45,7 @@ import crewship.gateway.identity.InternalTokenAuthenticator;
 import crewship.gateway.identity.VaultVerifier;
 import crewship.gateway.identity.WebhookSignatureAuthenticator;
 import crewship.gateway.system.AuxStatusEndpoint;
+import crewship.gateway.system.EngineStatus;
 import crewship.gateway.system.SystemEndpoints;
 import crewship.gateway.ui.WebUi;
 import crewship.gateway.ui.WebUiProperties;
@@ -115,8 +118,10 @@ class GatewayConfiguration {
 
 	@Bean
 	RouterFunction<ServerResponse> systemEndpoints(ObjectProvider<BuildProperties> build,
-			ObjectProvider<GitProperties> git) {
-		return new SystemEndpoints(build.getIfAvailable(), git.getIfAvailable()).routes();
+			ObjectProvider<GitProperties> git, GatewayProperties properties, IdentityAssertionSigner signer) {
+		return new SystemEndpoints(build.getIfAvailable(), git.getIfAvailable(),
+				new EngineStatus(properties.services().get("mission-service"), signer))
+			.routes();
 	}
 
 	@Bean
@@ -136,6 +141,13 @@ class GatewayConfiguration {
 	@Bean
 	InternalListener internalListener(GatewayProperties properties, HttpHandler httpHandler) {
 		return new InternalListener(properties.internalPort(), httpHandler);
+	}
+
+	@Bean
+	@ConditionalOnExpression("'${crewship.gateway.internal-socket:}' != ''")
+	InternalSocketListener internalSocketListener(GatewayProperties properties, HttpHandler httpHandler,
+			@Value("${crewship.gateway.internal-socket}") Path socket) {
+		return new InternalSocketListener(socket, properties.internalPort(), httpHandler);
 	}
 
 	@Bean

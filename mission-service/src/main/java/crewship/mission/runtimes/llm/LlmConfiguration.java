@@ -6,7 +6,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.client.RestClient;
 
-import crewship.mission.engine.RunOutcome;
+import crewship.mission.runtimes.local.LocalRuntime;
 
 /**
  * The provider beans and the router, which is the engine's one
@@ -31,11 +31,13 @@ class LlmConfiguration {
 		return new ProviderCredentials(internal);
 	}
 
+	/**
+	 * The engine's one runtime; it takes the place of the local runtime's auto-configured
+	 * bean and keeps one of its own for agents without a key (dev only).
+	 */
 	@Bean
 	RuntimeRouter agentRuntime(LlmRuntime llm, ProviderCredentials credentials, LlmProperties properties) {
-		// TODO(merge): the engine's LocalRuntime once it is on main
-		return new RuntimeRouter(llm, credentials, properties,
-				(request, output) -> RunOutcome.failed("No local runtime in this build", "local", null, null));
+		return new RuntimeRouter(llm, credentials, properties, new LocalRuntime());
 	}
 
 }

@@ -1,9 +1,6 @@
 package crewship.mission.runtimes.llm;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,13 +11,13 @@ import java.util.regex.Pattern;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.env.MapPropertySource;
 
-import crewship.platform.internal.InternalProperties;
+import crewship.mission.MissionStandIns;
+import crewship.mission.MissionStandIns.Answer;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -29,17 +26,15 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>the model providers: one WireMock server (third-party APIs) that
  * {@code crewship.mission.llm.providers.*.base-url} points Anthropic and OpenAI at, with
  * an operator key for completions;</li>
- * <li>the gateway's internal listener, standing in for credential-vault-service's
- * internal resolution ({@code GET /api/v1/internal/agents/{id}/credentials}): it answers
- * the slots tests {@link #vaultBinds bind} for an agent, 404 for an agent it does not
- * know (as the vault does), and only with the internal token; and one credential's value
+ * <li>credential-vault-service behind the gateway's internal listener
+ * ({@link MissionStandIns}): an agent's resolved slots ({@code GET
+ * /api/v1/internal/agents/{id}/credentials}) as tests {@link #vaultBinds bind} them, 404
+ * for an agent it does not know (as the vault does); and one credential's value
  * ({@code GET /api/v1/internal/credentials/{id}/value}) for those in
  * {@link #values}.</li>
  * </ul>
  */
 public class LlmStandIns implements ApplicationContextInitializer<ConfigurableApplicationContext> {
-
-	static final String INTERNAL_TOKEN = "llm-test-internal-token";
 
 	static final String OPERATOR_KEY = "sk-ant-operator-test-key-0000";
 
@@ -47,17 +42,17 @@ public class LlmStandIns implements ApplicationContextInitializer<ConfigurableAp
 
 	private static final Pattern VALUE = Pattern.compile("/api/v1/internal/credentials/([^/]+)/value");
 
-	/** Credential id → the value the vault delivers for it. */
-	public static final Map<String, String> values = new ConcurrentHashMap<>();
-
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	/** Agent id → its delivered slots (slot → value, provider). */
+	private static final Answer NOT_FOUND = new Answer(404, "{\"status\":404}");
+
+	/** Agent id → the vault's environment answer for it. */
 	static final Map<String, Map<String, Object>> vault = new ConcurrentHashMap<>();
 
-	static final AtomicInteger vaultCalls = new AtomicInteger();
+	/** Credential id → the value the vault delivers for it. */
+	static final Map<String, String> values = new ConcurrentHashMap<>();
 
-	private static HttpServer internal;
+	static final AtomicInteger vaultCalls = new AtomicInteger();
 
 	private static WireMockServer providers;
 
@@ -70,21 +65,6 @@ public class LlmStandIns implements ApplicationContextInitializer<ConfigurableAp
 				"skipped", List.of()));
 	}
 
-	static synchronized int internalPort() {
-		if (internal == null) {
-			try {
-				internal = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-			}
-			catch (IOException ex) {
-				throw new UncheckedIOException(ex);
-			}
-			internal.createContext("/", LlmStandIns::handle);
-			internal.start();
-			Runtime.getRuntime().addShutdownHook(new Thread(() -> internal.stop(0), "internal-stand-in-stop"));
-		}
-		return internal.getAddress().getPort();
-	}
-
 	static synchronized WireMockServer providers() {
 		if (providers == null) {
 			providers = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
@@ -94,50 +74,48 @@ public class LlmStandIns implements ApplicationContextInitializer<ConfigurableAp
 		return providers;
 	}
 
-	private static void handle(HttpExchange exchange) throws IOException {
+	/** The vault's {@code GET /api/v1/internal/agents/{id}/credentials}. */
+	static Answer environment(HttpExchange exchange) {
 		Matcher environment = ENVIRONMENT.matcher(exchange.getRequestURI().getPath());
-		boolean authorised = INTERNAL_TOKEN
-			.equals(exchange.getRequestHeaders().getFirst(InternalProperties.TOKEN_HEADER));
-		if (environment.matches() && authorised) {
-			vaultCalls.incrementAndGet();
-			Map<String, Object> answer = vault.get(environment.group(1));
-			if (answer != null && exchange.getRequestURI().getQuery() != null
-					&& exchange.getRequestURI().getQuery().contains("workspace_id=")) {
-				respond(exchange, 200, "application/json", JSON.writeValueAsString(answer));
-				return;
-			}
+		if (!environment.matches()) {
+			return NOT_FOUND;
 		}
-		Matcher value = VALUE.matcher(exchange.getRequestURI().getPath());
-		if (value.matches() && authorised && values.containsKey(value.group(1))) {
-			respond(exchange, 200, "application/json", JSON.writeValueAsString(Map.of("credential_id", value.group(1),
-					"type", "API_KEY", "value", values.get(value.group(1)), "resolved_at", "2026-01-01T00:00:00Z")));
-			return;
-		}
-		respond(exchange, 404, "application/problem+json", "{\"status\":404}");
+		vaultCalls.incrementAndGet();
+		Map<String, Object> answer = vault.get(environment.group(1));
+		String query = exchange.getRequestURI().getQuery();
+		return (answer != null && query != null && query.contains("workspace_id="))
+				? new Answer(200, JSON.writeValueAsString(answer)) : NOT_FOUND;
 	}
 
-	private static void respond(HttpExchange exchange, int status, String type, String body) throws IOException {
-		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-		exchange.getResponseHeaders().set("Content-Type", type);
-		exchange.sendResponseHeaders(status, bytes.length);
-		exchange.getResponseBody().write(bytes);
-		exchange.close();
+	/** The vault's {@code GET /api/v1/internal/credentials/{id}/value}. */
+	static Answer value(HttpExchange exchange) {
+		Matcher value = VALUE.matcher(exchange.getRequestURI().getPath());
+		if (!value.matches() || !values.containsKey(value.group(1))) {
+			return NOT_FOUND;
+		}
+		return new Answer(200, JSON.writeValueAsString(Map.of("credential_id", value.group(1), "type", "API_KEY",
+				"value", values.get(value.group(1)), "resolved_at", "2026-01-01T00:00:00Z")));
 	}
 
 	@Override
 	public void initialize(ConfigurableApplicationContext context) {
+		MissionStandIns.answer("/api/v1/internal/agents/", LlmStandIns::environment);
+		MissionStandIns.answer("/api/v1/internal/credentials/", LlmStandIns::value);
 		String providerUrl = providers().baseUrl();
-		context.getEnvironment()
-			.getPropertySources()
-			.addFirst(new MapPropertySource("llmTestStandIns", Map.of("crewship.internal.base-url",
-					"http://127.0.0.1:" + internalPort(), "crewship.internal.token", INTERNAL_TOKEN,
-					"crewship.mission.llm.providers.anthropic.base-url", providerUrl,
-					"crewship.mission.llm.providers.openai.base-url", providerUrl,
-					"crewship.mission.llm.providers.anthropic.api-key", OPERATOR_KEY,
-					"crewship.mission.llm.retry.initial-backoff", "20ms", "crewship.mission.llm.retry.max-backoff",
-					"100ms", "crewship.mission.auxiliary.slots.curator.provider", "openai",
-					"crewship.mission.auxiliary.slots.curator.model", "gpt-4o-mini",
-					"crewship.mission.auxiliary.slots.curator.timeout", "30s")));
+		Map<String, Object> properties = new LinkedHashMap<>();
+		properties.put("crewship.mission.llm.providers.anthropic.base-url", providerUrl);
+		properties.put("crewship.mission.llm.providers.openai.base-url", providerUrl);
+		properties.put("crewship.mission.llm.providers.anthropic.api-key", OPERATOR_KEY);
+		properties.put("crewship.mission.llm.retry.initial-backoff", "20ms");
+		properties.put("crewship.mission.llm.retry.max-backoff", "100ms");
+		// tests of the shared context fail providers on purpose: the breaker (proven in
+		// LlmRuntimeTests) must not carry that over to the next test
+		properties.put("crewship.mission.llm.breaker.sliding-window-size", "1000");
+		properties.put("crewship.mission.llm.breaker.minimum-number-of-calls", "1000");
+		properties.put("crewship.mission.auxiliary.slots.curator.provider", "openai");
+		properties.put("crewship.mission.auxiliary.slots.curator.model", "gpt-4o-mini");
+		properties.put("crewship.mission.auxiliary.slots.curator.timeout", "30s");
+		context.getEnvironment().getPropertySources().addFirst(new MapPropertySource("llmTestStandIns", properties));
 	}
 
 }

@@ -2,6 +2,7 @@ package crewship.mission.runtimes.llm;
 
 import java.net.InetSocketAddress;
 import java.net.http.HttpClient;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -16,10 +17,10 @@ import org.springframework.web.client.RestClient;
 
 import crewship.mission.agents.AgentProfile;
 import crewship.mission.engine.AgentRuntime;
+import crewship.mission.MissionStandIns;
 import crewship.mission.engine.RunOutcome;
 import crewship.mission.engine.RuntimeRequest;
 import crewship.mission.runs.Trigger;
-import crewship.platform.internal.InternalProperties;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -145,10 +146,19 @@ class RuntimeRouterTests {
 
 	@Test
 	void theVaultsSlotsArePickedByProviderSlotThenByCredentialProvider() throws Exception {
-		ProviderCredentials vault = new ProviderCredentials(RestClient.builder()
-			.baseUrl("http://127.0.0.1:" + LlmStandIns.internalPort())
-			.defaultHeader(InternalProperties.TOKEN_HEADER, LlmStandIns.INTERNAL_TOKEN)
-			.build());
+		// the vault's answers as the service's tests see them, on a server of this test
+		HttpServer internal = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		internal.createContext("/", exchange -> {
+			MissionStandIns.Answer answer = LlmStandIns.environment(exchange);
+			byte[] bytes = answer.json().getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().set("Content-Type", "application/json");
+			exchange.sendResponseHeaders(answer.status(), bytes.length);
+			exchange.getResponseBody().write(bytes);
+			exchange.close();
+		});
+		internal.start();
+		ProviderCredentials vault = new ProviderCredentials(
+				RestClient.create("http://127.0.0.1:" + internal.getAddress().getPort()));
 		LlmProperties properties = Providers.at("http://127.0.0.1:1", "development");
 		LlmProperties.Named anthropic = properties.provider("anthropic").orElseThrow();
 		LlmProperties.Named openai = properties.provider("openai").orElseThrow();
@@ -170,6 +180,7 @@ class RuntimeRouterTests {
 		ProviderCredentials unreachable = new ProviderCredentials(RestClient.create("http://127.0.0.1:1"));
 		assertThat(unreachable.find("ws_1", "agt_slot", null, anthropic))
 			.isInstanceOf(ProviderCredentials.Unavailable.class);
+		internal.stop(0);
 	}
 
 }
