@@ -168,8 +168,9 @@ class ChatAttachments {
 
 	private static String contentType(String declared) {
 		try {
-			return (declared != null) ? MediaType.parseMediaType(declared).toString()
+			String type = (declared != null) ? MediaType.parseMediaType(declared).toString()
 					: MediaType.APPLICATION_OCTET_STREAM_VALUE;
+			return (type.length() <= 128) ? type : MediaType.APPLICATION_OCTET_STREAM_VALUE;
 		}
 		catch (RuntimeException ex) {
 			return MediaType.APPLICATION_OCTET_STREAM_VALUE;

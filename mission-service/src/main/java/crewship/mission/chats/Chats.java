@@ -49,6 +49,20 @@ public class Chats {
 
 	private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
+	/**
+	 * The caller's unread count (others' messages after their read cursor) and the chat's
+	 * mode, with the row.
+	 */
+	private static final String VIEW_COLUMNS = """
+			c.*,
+			(select count(*) from chat_message m
+			 where m.chat_id = c.id and m.author_user_id is distinct from ?
+			   and m.created_at > coalesce((select r.last_read_at from chat_read_cursor r
+			                                where r.chat_id = c.id and r.user_id = ?), '-infinity'::timestamptz)
+			) as unread_count,
+			exists (select 1 from chat_participant p where p.chat_id = c.id) as is_group
+			""";
+
 	private final JdbcTemplate jdbc;
 
 	private final AgentProfiles agents;
@@ -95,13 +109,11 @@ public class Chats {
 
 	@Transactional(readOnly = true)
 	List<ChatView> list(Caller caller, String agentId, PageParams page) {
-		return this.jdbc
-			.query("select * from chat where workspace_id = ? and agent_id = ?"
-					+ " order by last_activity_at desc, id desc limit ? offset ?", (rs, n) -> Chat.of(rs),
-					caller.workspaceId(), agentId, page.limit(), page.offset())
-			.stream()
-			.map(chat -> view(chat, caller.userId()))
-			.toList();
+		return this.jdbc.query(
+				"select " + VIEW_COLUMNS + " from chat c where c.workspace_id = ? and c.agent_id = ?"
+						+ " order by c.last_activity_at desc, c.id desc limit ? offset ?",
+				(rs, n) -> view(Chat.of(rs), rs.getInt("unread_count"), rs.getBoolean("is_group")), caller.userId(),
+				caller.userId(), caller.workspaceId(), agentId, page.limit(), page.offset());
 	}
 
 	@Transactional
@@ -185,19 +197,18 @@ public class Chats {
 		return new ReadCursor(chat.id(), now);
 	}
 
-	ChatView view(Chat chat, String userId) {
-		Integer unread = this.jdbc.queryForObject("""
-				select count(*) from chat_message m
-				where m.chat_id = ? and m.author_user_id is distinct from ?
-				  and m.created_at > coalesce((select last_read_at from chat_read_cursor
-				                               where chat_id = m.chat_id and user_id = ?), '-infinity'::timestamptz)
-				""", Integer.class, chat.id(), userId, userId);
-		Integer participants = this.jdbc.queryForObject("select count(*) from chat_participant where chat_id = ?",
-				Integer.class, chat.id());
+	private ChatView view(Chat chat, String userId) {
+		return this.jdbc
+			.query("select " + VIEW_COLUMNS + " from chat c where c.id = ?",
+					(rs, n) -> view(Chat.of(rs), rs.getInt("unread_count"), rs.getBoolean("is_group")), userId, userId,
+					chat.id())
+			.get(0);
+	}
+
+	private static ChatView view(Chat chat, int unread, boolean group) {
 		return new ChatView(chat.id(), chat.workspaceId(), chat.agentId(), chat.title(), chat.origin(),
-				(participants != null && participants > 0) ? "GROUP" : "DIRECT", chat.status(), chat.messageCount(),
-				(unread != null) ? unread : 0, chat.startedAt(), chat.endedAt(), chat.lastActivityAt(),
-				chat.createdAt());
+				group ? "GROUP" : "DIRECT", chat.status(), chat.messageCount(), unread, chat.startedAt(),
+				chat.endedAt(), chat.lastActivityAt(), chat.createdAt());
 	}
 
 	// ---- messages
@@ -218,7 +229,8 @@ public class Chats {
 
 	/**
 	 * Stores the user's message and asks the agent for a reply.
-	 * @return the run writing the reply
+	 * @return the run writing the reply; null in a group chat whose message did not
+	 * mention the agent (stored, no reply asked for)
 	 * @throws ProblemException 409 while a reply is still being written, 400 for an empty
 	 * or over-long message, 403 for a caller who may not send here
 	 */
@@ -239,7 +251,39 @@ public class Chats {
 		if (chat.activeRunId() != null) {
 			throw ProblemException.conflict("The agent is still answering: wait for the reply, or cancel it");
 		}
+		if (isGroup(chat.id())) {
+			AgentProfile agent = this.agents.find(chat.workspaceId(), chat.agentId())
+				.orElseThrow(() -> ProblemException.conflict("The chat's agent no longer exists"));
+			if (!mentions(text, agent)) {
+				// a group chat: people talk among themselves until they @mention the
+				// agent
+				String messageId = storeMessage(chat, "user", text, userId, null, userId);
+				this.frames.afterCommit("done", chat.workspaceId(), chat.id(), userId,
+						Map.of("status", "NOT_MENTIONED", "message_id", messageId, "reply", false));
+				return null;
+			}
+		}
 		return startTurn(chat, userId, List.of(text));
+	}
+
+	private boolean isGroup(String chatId) {
+		return Boolean.TRUE.equals(this.jdbc
+			.queryForObject("select exists (select 1 from chat_participant where chat_id = ?)", Boolean.class, chatId));
+	}
+
+	/** {@code @slug} or {@code @name} (any case), not inside a longer word or address. */
+	static boolean mentions(String text, AgentProfile agent) {
+		for (String handle : new String[] { agent.slug(), agent.name() }) {
+			if (handle == null || handle.isBlank()) {
+				continue;
+			}
+			Pattern mention = Pattern.compile("(?<![\\w.@])@" + Pattern.quote(handle) + "(?![\\w-])",
+					Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CHARACTER_CLASS);
+			if (mention.matcher(text).find()) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

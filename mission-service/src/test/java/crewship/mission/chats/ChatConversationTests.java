@@ -154,11 +154,19 @@ class ChatConversationTests extends ChatTestSupport {
 		assertThat(runsOf(chatId)).hasSize(1);
 		assertThat(messages(chatId)).hasSize(1);
 
-		// a participant may send
+		// a participant may send; in a group chat the agent answers when @mentioned
 		this.owner.postJson("/api/v1/chats/" + chatId + "/participants", "{\"user_id\":\"" + member + "\"}");
 		this.engine.finish(runsOf(chatId).get(0).id(), RunStatus.COMPLETED, "done", null);
 		await("the reply stored", () -> messages(chatId).size() == 2);
-		command("send_message", chatId, member, this.workspaceId, Map.of("session_id", chatId, "content", "me too"));
+		command("send_message", chatId, member, this.workspaceId,
+				Map.of("session_id", chatId, "content", "shall we ask viktor@example.com?"));
+		List<EventEnvelope> done = frames(chatId, found -> found.stream()
+			.anyMatch(f -> f.type().equals("done") && "NOT_MENTIONED".equals(f.data().path("status").asString())));
+		assertThat(done).as("a message among people ends without a reply").isNotEmpty();
+		assertThat(messages(chatId)).hasSize(3);
+		assertThat(runsOf(chatId)).hasSize(1);
+		command("send_message", chatId, member, this.workspaceId,
+				Map.of("session_id", chatId, "content", "@viktor what do you think?"));
 		assertThat(awaitRun(chatId, 1).run().actor()).isEqualTo(member);
 	}
 
