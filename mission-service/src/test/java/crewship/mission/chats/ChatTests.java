@@ -55,6 +55,21 @@ class ChatTests extends ChatTestSupport {
 
 		assertThat(this.owner.delete(ws(chats() + "/" + chatId)).status()).isEqualTo(204);
 		assertThat(this.owner.get(ws(chats())).json()).isEmpty();
+
+		// each change is an outbox event on the chat (realtime fans chat.* out to its
+		// session)
+		var events = frames(chatId, found -> hasType(found, "chat.deleted"));
+		assertThat(events).extracting(crewship.platform.events.EventEnvelope::type)
+			.containsSubsequence("chat.created", "chat.updated", "chat.read", "chat.deleted");
+		assertThat(events).allSatisfy(event -> {
+			assertThat(event.subject()).isEqualTo(chatId);
+			assertThat(event.workspaceId()).isEqualTo(this.workspaceId);
+			assertThat(event.actor()).isEqualTo(this.ownerId);
+			assertThat(event.data().get("agent_id").asString()).isEqualTo(this.agentId);
+		});
+		assertThat(events.get(0).data().get("id").asString()).isEqualTo(chatId);
+		assertThat(events.get(0).data().get("origin").asString()).isEqualTo("CLI");
+		assertThat(events.get(0).data().get("created_by").asString()).isEqualTo(this.ownerId);
 		assertThat(this.owner.get("/api/v1/chats/" + chatId + "/messages").status()).isEqualTo(404);
 		assertThat(this.owner.delete(ws(chats() + "/" + chatId)).status()).isEqualTo(404);
 	}
