@@ -424,6 +424,22 @@ class CliSystemTests {
 		assertThat(transcript).contains("Summarise the release notes").contains("And the known issues?");
 		assertThat(ok("chat", chatId, "-f", "json").json().valueStream().map(m -> m.get("role").asString()))
 			.containsExactly("user", "assistant", "user", "assistant");
+
+		// the chat among the agent's chats, renamed (the agent found by walking), read,
+		// deleted
+		JsonNode listed = ok("chat", "list", agent, "-f", "json").json();
+		assertThat(listed).singleElement().satisfies(chat -> {
+			assertThat(chat.get("id").asString()).isEqualTo(chatId);
+			assertThat(chat.get("message_count").asInt()).isEqualTo(4);
+			assertThat(chat.get("unread_count").asInt()).isEqualTo(2);
+		});
+		assertThat(ok("chat", "rename", chatId, "Release\nnotes", "-f", "json").json().get("title").asString())
+			.isEqualTo("Release notes");
+		ok("chat", "read", chatId, "--agent", agent);
+		assertThat(ok("chat", "list", agent, "-f", "json").json().get(0).get("unread_count").asInt()).isZero();
+		exits(2, cli("chat", "delete", chatId));
+		ok("chat", "delete", chatId, "--yes");
+		exits(3, cli("chat", chatId));
 	}
 
 	/**
