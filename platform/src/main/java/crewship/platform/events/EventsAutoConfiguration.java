@@ -52,6 +52,12 @@ public class EventsAutoConfiguration {
 	}
 
 	@Bean
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+	OutboxMetrics outboxMetrics(JdbcTemplate jdbc) {
+		return new OutboxMetrics(jdbc);
+	}
+
+	@Bean
 	ProcessedEvents processedEvents(JdbcTemplate jdbc) {
 		return new ProcessedEvents(jdbc);
 	}
