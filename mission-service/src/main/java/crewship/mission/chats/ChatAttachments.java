@@ -3,6 +3,8 @@ package crewship.mission.chats;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.HexFormat;
@@ -136,7 +138,7 @@ class ChatAttachments {
 			.orElse(chat.agentId());
 	}
 
-	private static AttachmentView view(java.sql.ResultSet rs, String slug) throws java.sql.SQLException {
+	private static AttachmentView view(ResultSet rs, String slug) throws SQLException {
 		String path = "attachments/" + rs.getString("chat_id") + "/" + rs.getString("id") + "/"
 				+ rs.getString("filename");
 		return new AttachmentView(rs.getString("id"), rs.getString("workspace_id"), "chat", rs.getString("chat_id"),

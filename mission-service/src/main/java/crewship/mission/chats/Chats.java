@@ -32,6 +32,7 @@ import crewship.mission.runs.Trigger;
 import crewship.platform.events.DomainEvents;
 import crewship.platform.ids.Cuid;
 import crewship.platform.ids.Timestamps;
+import crewship.platform.membership.WorkspaceRole;
 import crewship.platform.web.PageParams;
 import crewship.platform.web.ProblemException;
 
@@ -118,7 +119,7 @@ public class Chats {
 
 	@Transactional
 	Created create(Caller caller, String agentId, String sessionId, String origin, String title) {
-		if (caller.role() == crewship.platform.membership.WorkspaceRole.VIEWER) {
+		if (caller.role() == WorkspaceRole.VIEWER) {
 			throw ProblemException.forbidden("A VIEWER may not start chats");
 		}
 		AgentProfile agent = this.agents.find(caller.workspaceId(), agentId)
