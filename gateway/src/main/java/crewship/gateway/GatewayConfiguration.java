@@ -44,6 +44,7 @@ import crewship.gateway.identity.WsTokenAuthenticator;
 import crewship.gateway.identity.InternalTokenAuthenticator;
 import crewship.gateway.identity.VaultVerifier;
 import crewship.gateway.identity.WebhookSignatureAuthenticator;
+import crewship.gateway.system.EngineStatus;
 import crewship.gateway.system.SystemEndpoints;
 import crewship.gateway.ui.WebUi;
 import crewship.gateway.ui.WebUiProperties;
@@ -116,8 +117,10 @@ class GatewayConfiguration {
 
 	@Bean
 	RouterFunction<ServerResponse> systemEndpoints(ObjectProvider<BuildProperties> build,
-			ObjectProvider<GitProperties> git) {
-		return new SystemEndpoints(build.getIfAvailable(), git.getIfAvailable()).routes();
+			ObjectProvider<GitProperties> git, GatewayProperties properties, IdentityAssertionSigner signer) {
+		return new SystemEndpoints(build.getIfAvailable(), git.getIfAvailable(),
+				new EngineStatus(properties.services().get("mission-service"), signer))
+			.routes();
 	}
 
 	/**

@@ -54,6 +54,9 @@ class EdgeLimitsTests {
 
 	static final AtomicInteger forwarded = new AtomicInteger();
 
+	/** Whether the stand-in for mission-service's engine status is unavailable. */
+	static volatile boolean engineDown;
+
 	static final AtomicInteger clients = new AtomicInteger();
 
 	static final HttpServer downstream = startDownstream();
@@ -265,10 +268,25 @@ class EdgeLimitsTests {
 		assertThat(runtime.json().get("uptime_seconds").asLong()).isNotNegative();
 		assertThat(runtime.json().get("memory").get("heap_used_bytes").asLong()).isPositive();
 
+		// the run engine's state, asked of mission-service (not a forwarded request)
 		Response crewshipd = api.get("/api/v1/crewshipd", "Authorization", token);
-		assertThat(crewshipd.status()).isEqualTo(200);
-		assertThat(crewshipd.json().get("status").asString()).isEqualTo("not_configured");
-		assertThat(crewshipd.json().has("version")).as("no crewshipd, no version").isFalse();
+		assertThat(crewshipd.status()).as(crewshipd.body()).isEqualTo(200);
+		assertThat(crewshipd.json().get("status").asString()).isEqualTo("running");
+		assertThat(crewshipd.json().get("message").asString()).contains("2 replicas up")
+			.contains("5 runs in flight")
+			.contains("3 queued");
+		assertThat(crewshipd.json().get("version").asString()).isEqualTo("0.1.0-SNAPSHOT");
+		assertThat(crewshipd.json().get("queue_depth").asLong()).isEqualTo(3);
+		engineDown = true;
+		try {
+			Response unknown = api.get("/api/v1/crewshipd", "Authorization", token);
+			assertThat(unknown.status()).isEqualTo(200);
+			assertThat(unknown.json().get("status").asString()).isEqualTo("unknown");
+			assertThat(unknown.json().get("message").asString()).contains("did not answer");
+		}
+		finally {
+			engineDown = false;
+		}
 
 		Response aux = api.get("/api/v1/system/aux-status", "Authorization", token);
 		assertThat(aux.status()).isEqualTo(200);
@@ -299,6 +317,15 @@ class EdgeLimitsTests {
 				String path = exchange.getRequestURI().getPath();
 				if (path.equals("/readyz")) {
 					respond(exchange, 200, "{}");
+				}
+				else if (path.equals("/api/v1/internal/engine")) {
+					// mission-service's engine status, asked by the gateway for
+					// /crewshipd
+					boolean internal = exchange.getRequestHeaders().getFirst("X-Crewship-Identity") != null;
+					respond(exchange, engineDown ? 503 : internal ? 200 : 401, """
+							{"status":"running","replica_id":"r1","uptime_seconds":42,"replicas_up":2,
+							 "queue_depth":3,"runs_in_flight":5,"runtime":"LocalRuntime","version":"0.1.0-SNAPSHOT"}
+							""");
 				}
 				else if (path.equals("/api/v1/internal/auth/cli-tokens/introspect")) {
 					String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);

@@ -246,12 +246,14 @@ class GatewayEdgeTests {
 	}
 
 	@Test
-	void webhookRunsOfAnAgentAndPipelineWebhooksGoToWebhookServiceOtherRunsToMissionService() {
-		// both are down here: the fallback names the service the route chose
+	void everyRunListingOfAnAgentGoesToMissionServicePipelineWebhooksToWebhookService() {
+		// both are down here: the fallback names the service the route chose. One owner
+		// of
+		// runs: a webhook-triggered run is a mission-service run like any other
 		assertThat(this.publicApi.get("/api/v1/agents/a1/runs?trigger_type=WEBHOOK").json().get("detail").asString())
-			.contains("webhook-service");
+			.contains("mission-service");
 		assertThat(this.publicApi.get("/api/v1/agents/a1/runs?trigger_type=webhook").json().get("detail").asString())
-			.contains("webhook-service");
+			.contains("mission-service");
 		assertThat(this.publicApi.get("/api/v1/agents/a1/runs").json().get("detail").asString())
 			.contains("mission-service");
 		assertThat(this.publicApi.get("/api/v1/agents/a1/runs?trigger_type=MANUAL").json().get("detail").asString())

@@ -176,8 +176,15 @@ class PipelineWebhookSystemTests {
 				"X-Signature", hmac(secret, body));
 		assertThat(ownCrew.status()).as(ownCrew.body()).isEqualTo(202);
 
+		// the delivery becomes a mission-service run once the engine's consumer took it
 		Response runs = Client.get(gateway + "/api/v1/agents/" + agentId + "/runs?trigger_type=WEBHOOK", "Cookie",
 				owner.cookieHeader());
+		long deadline = System.nanoTime() + java.time.Duration.ofSeconds(20).toNanos();
+		while (runs.status() == 200 && runs.json().isEmpty() && System.nanoTime() < deadline) {
+			Thread.sleep(200);
+			runs = Client.get(gateway + "/api/v1/agents/" + agentId + "/runs?trigger_type=WEBHOOK", "Cookie",
+					owner.cookieHeader());
+		}
 		assertThat(runs.status()).as(runs.body()).isEqualTo(200);
 		assertThat(runs.json().size()).isEqualTo(1);
 		assertThat(runs.json().get(0).get("trigger_type").asString()).isEqualTo("WEBHOOK");

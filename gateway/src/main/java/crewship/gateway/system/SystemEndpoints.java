@@ -35,9 +35,9 @@ import crewship.platform.identity.IdentityAssertion;
  * <li>{@code GET /api/v1/system/runtime}: the container runtime of the spec, which this
  * suite does not run ({@code available: false}), and the gateway JVM's version, uptime,
  * processors and memory;</li>
- * <li>{@code GET /api/v1/crewshipd}: {@code not_configured}, 200 — the suite has no
- * crewshipd sidecar; the status vocabulary is the crew pages' own, so a client shows "not
- * configured" rather than an error;</li>
+ * <li>{@code GET /api/v1/crewshipd}: the run engine's state from mission-service
+ * ({@link EngineStatus}) in the crew pages' status vocabulary; {@code not_configured}
+ * only when no engine status source is wired;</li>
  * <li>{@code GET /api/v1/system/aux-status}: no subsystem of the suite uses an auxiliary
  * model yet, so the list is empty.</li>
  * </ul>
@@ -48,21 +48,27 @@ public class SystemEndpoints {
 
 	private final GitProperties git;
 
+	private final EngineStatus engine;
+
 	/**
 	 * @param build from {@code META-INF/build-info.properties}; null when the build did
 	 * not write it
 	 * @param git from {@code git.properties}; null when built outside a checkout
+	 * @param engine where crewshipd's status comes from; null → {@code not_configured}
 	 */
-	public SystemEndpoints(BuildProperties build, GitProperties git) {
+	public SystemEndpoints(BuildProperties build, GitProperties git, EngineStatus engine) {
 		this.build = build;
 		this.git = git;
+		this.engine = engine;
 	}
 
 	public RouterFunction<ServerResponse> routes() {
 		return RouterFunctions.route()
 			.GET("/api/v1/system/version", request -> ok(version()))
 			.GET("/api/v1/system/runtime", request -> ok(runtime()))
-			.GET("/api/v1/crewshipd", request -> ok(CrewshipdStatus.NOT_CONFIGURED))
+			.GET("/api/v1/crewshipd",
+					request -> (this.engine != null) ? this.engine.status().flatMap(SystemEndpoints::ok)
+							: ok(CrewshipdStatus.NOT_CONFIGURED))
 			.GET("/api/v1/system/aux-status", request -> ok(new AuxStatus(List.of())))
 			.filter(authenticated())
 			.build();

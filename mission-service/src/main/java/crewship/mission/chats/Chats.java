@@ -28,6 +28,7 @@ import crewship.mission.runs.RunFinished;
 import crewship.mission.runs.RunOutputChunk;
 import crewship.mission.runs.RunRequests;
 import crewship.mission.runs.RunStatus;
+import crewship.mission.runs.RunStore;
 import crewship.mission.runs.Trigger;
 import crewship.platform.events.DomainEvents;
 import crewship.platform.ids.Cuid;
@@ -76,8 +77,11 @@ public class Chats {
 
 	private final ChatSettings settings;
 
+	private final RunStore runStore;
+
 	Chats(JdbcTemplate jdbc, AgentProfiles agents, RunRequests runs, DomainEvents events, SessionFrames frames,
-			ChatSettings settings) {
+			ChatSettings settings, RunStore runStore) {
+		this.runStore = runStore;
 		this.jdbc = jdbc;
 		this.agents = agents;
 		this.runs = runs;
@@ -460,7 +464,7 @@ public class Chats {
 		Map<String, Object> result = new LinkedHashMap<>(done);
 		result.put("is_error", finished.status() != RunStatus.COMPLETED);
 		result.put("content", (finished.output() != null) ? finished.output() : "");
-		result.put("metadata", Map.of("num_turns", 1));
+		result.put("metadata", metadata(finished));
 		this.frames.afterCommit("result", chat.workspaceId(), chat.id(), finished.agentId(), result);
 
 		List<Map<String, Object>> held = this.jdbc
@@ -472,6 +476,35 @@ public class Chats {
 			startTurn(lock(chat.id()).orElseThrow(), steerer,
 					ordered.stream().map(row -> (String) row.get("content")).toList());
 		}
+	}
+
+	/**
+	 * What the {@code result} frame reports of the run: cost, token usage, duration and
+	 * the model, as the engine recorded them in this same transaction.
+	 */
+	private Map<String, Object> metadata(RunFinished finished) {
+		Map<String, Object> metadata = new LinkedHashMap<>();
+		metadata.put("num_turns", 1);
+		this.runStore.find(finished.workspaceId(), finished.runId()).ifPresent(run -> {
+			metadata.put("total_cost_usd", (run.costUsd() != null) ? run.costUsd() : 0.0);
+			Map<String, Object> usage = new LinkedHashMap<>();
+			usage.put("input_tokens", (run.inputTokens() != null) ? run.inputTokens() : 0L);
+			usage.put("output_tokens", (run.outputTokens() != null) ? run.outputTokens() : 0L);
+			metadata.put("usage", usage);
+			if (run.durationMs() != null) {
+				metadata.put("duration_ms", run.durationMs());
+			}
+			if (run.runtime() != null) {
+				metadata.put("runtime", run.runtime());
+			}
+			if (run.provider() != null) {
+				metadata.put("provider", run.provider());
+			}
+			if (run.model() != null) {
+				metadata.put("model", run.model());
+			}
+		});
+		return metadata;
 	}
 
 	// ---- helpers

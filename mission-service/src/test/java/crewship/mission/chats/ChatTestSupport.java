@@ -1,125 +1,55 @@
 package crewship.mission.chats;
 
 import java.time.Duration;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeEach;
 
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.jdbc.core.JdbcTemplate;
-import org.springframework.kafka.core.KafkaTemplate;
-
-import crewship.mission.agents.AgentProfile;
+import crewship.mission.MissionTestSupport;
 import crewship.platform.events.EventEnvelope;
 import crewship.platform.events.Topics;
-import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.ids.Cuid;
 import crewship.platform.ids.Timestamps;
-import crewship.platform.membership.Membership;
-import crewship.platform.membership.MembershipReplica;
 import crewship.platform.membership.WorkspaceRole;
-import crewship.platform.testing.ServiceTest;
 import crewship.platform.testing.TestHttp;
-import crewship.platform.testing.TestIdentities;
 import crewship.platform.testing.TestKafka;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A fresh workspace with an OWNER and an agent, and helpers to chat in it: over HTTP
- * (every 2xx answer validated against the reference schema) and as realtime-service does,
- * with commands on {@code crewship.realtime.v1}; the session's frames are read back from
- * {@code crewship.mission.v1}.
+ * A fresh workspace with an OWNER and an agent (announced as crew-service does), and
+ * helpers to chat in it: over HTTP (every 2xx answer validated against the reference
+ * schema) and as realtime-service does, with commands on {@code crewship.realtime.v1}.
+ * The engine runs the chat's runs on the local runtime; the session's frames are read
+ * back from {@code crewship.mission.v1}.
  */
-@ServiceTest
-abstract class ChatTestSupport {
+abstract class ChatTestSupport extends MissionTestSupport {
 
-	static final String MISSION_TOPIC = Topics.domain("mission");
+	static final Duration WAIT = Duration.ofSeconds(30);
 
-	static final Duration WAIT = Duration.ofSeconds(20);
-
-	private static final AtomicLong VERSIONS = new AtomicLong(System.currentTimeMillis());
-
-	@LocalServerPort
-	int port;
-
-	@Autowired
-	KafkaTemplate<String, String> kafka;
-
-	@Autowired
-	MembershipReplica replica;
-
-	@Autowired
-	JsonMapper json;
-
-	@Autowired
-	JdbcTemplate jdbc;
-
-	@Autowired
-	StandInEngine engine;
-
-	TestHttp http;
-
-	String workspaceId;
-
-	String ownerId;
-
-	TestHttp owner;
+	String crewId;
 
 	String agentId;
 
 	@BeforeEach
-	void newWorkspace() {
-		this.http = new TestHttp("http://localhost:" + this.port).validating();
-		this.workspaceId = Cuid.next();
-		this.ownerId = Cuid.next();
-		member(this.workspaceId, this.ownerId, WorkspaceRole.OWNER);
-		this.owner = as(this.ownerId);
-		this.agentId = agent("Viktor");
+	void newAgent() {
+		this.crewId = crew("Crew");
+		this.agentId = agent(this.crewId, "Viktor");
 	}
 
-	/** An agent of this workspace, as the engine's projection knows it. */
-	String agent(String name) {
-		String id = Cuid.next();
-		this.engine.agent(new AgentProfile(id, this.workspaceId, Cuid.next(), name, name.toLowerCase() + "-" + id,
-				"WORKER", "IDLE", null, null, null, null, List.of()));
-		return id;
+	String otherAgent() {
+		return agent(this.crewId, "Other");
 	}
 
-	void member(String workspaceId, String userId, WorkspaceRole role) {
-		long version = VERSIONS.incrementAndGet();
-		Map<String, Object> data = new LinkedHashMap<>();
-		data.put("workspace_id", workspaceId);
-		data.put("user_id", userId);
-		data.put("role", role.name());
-		data.put("version", version);
-		data.put("capabilities", List.of());
-		publish(Topics.MEMBERSHIPS, Membership.key(workspaceId, userId), Membership.CHANGED, workspaceId, userId, data);
-		await("membership replicated",
-				() -> this.replica.find(workspaceId, userId).filter(m -> m.version() == version).isPresent());
-	}
-
-	String newMember(WorkspaceRole role) {
+	String newMemberId(WorkspaceRole role) {
 		String user = Cuid.next();
 		member(this.workspaceId, user, role);
 		return user;
-	}
-
-	TestHttp as(String userId) {
-		return this.http.withHeader(IdentityAssertion.HEADER, TestIdentities.session(userId, "s-" + userId));
-	}
-
-	String ws(String path) {
-		return path + (path.contains("?") ? "&" : "?") + "workspace_id=" + this.workspaceId;
 	}
 
 	String chats() {
@@ -148,11 +78,11 @@ abstract class ChatTestSupport {
 	}
 
 	/**
-	 * The session frames of a chat on crewship.mission.v1 (ephemeral and outbox alike),
-	 * once {@code done} holds.
+	 * The frames and events of a chat on crewship.mission.v1 (keyed by the chat), once
+	 * {@code done} holds.
 	 */
 	List<EventEnvelope> frames(String chatId, Predicate<List<EventEnvelope>> done) {
-		List<EventEnvelope> found = new java.util.ArrayList<>();
+		List<EventEnvelope> found = new ArrayList<>();
 		TestKafka.readUntil(MISSION_TOPIC, records -> {
 			found.clear();
 			found.addAll(sessionFrames(records, chatId));
@@ -172,40 +102,33 @@ abstract class ChatTestSupport {
 		return frames.stream().anyMatch(f -> type.equals(f.type()));
 	}
 
-	/** The run the engine got for the chat, once it got one more than {@code before}. */
-	StandInEngine.Submitted awaitRun(String chatId, int before) {
+	static long count(List<EventEnvelope> frames, String type) {
+		return frames.stream().filter(f -> type.equals(f.type())).count();
+	}
+
+	/** One of the engine's runs, as its table holds it. */
+	record ChatRun(String id, String trigger, String prompt, List<JsonNode> conversation, String triggeredBy) {
+	}
+
+	/** The chat's runs, oldest first. */
+	List<ChatRun> runsOf(String chatId) {
+		return this.jdbc.query(
+				"select id, trigger, prompt, conversation::text as conversation, triggered_by from run"
+						+ " where chat_id = ? order by created_at, id",
+				(rs, n) -> new ChatRun(rs.getString("id"), rs.getString("trigger"), rs.getString("prompt"),
+						this.json.readTree(rs.getString("conversation")).valueStream().toList(),
+						rs.getString("triggered_by")),
+				chatId);
+	}
+
+	/** The chat's run after {@code before} others, once there is one. */
+	ChatRun awaitRun(String chatId, int before) {
 		await("a run for the chat", () -> runsOf(chatId).size() > before);
 		return runsOf(chatId).get(before);
 	}
 
-	List<StandInEngine.Submitted> runsOf(String chatId) {
-		return this.engine.submitted.stream().filter(s -> chatId.equals(s.run().chatId())).toList();
-	}
-
 	JsonNode messages(String chatId) {
 		return this.owner.get("/api/v1/chats/" + chatId + "/messages").json().get("messages");
-	}
-
-	void publish(String topic, String key, String type, String workspaceId, String subject, Object data) {
-		EventEnvelope event = new EventEnvelope(Cuid.next(), type, workspaceId, subject, "test", Timestamps.now(),
-				this.json.valueToTree(data));
-		this.kafka.send(topic, key, this.json.writeValueAsString(event)).join();
-	}
-
-	static void await(String what, BooleanSupplier condition) {
-		long deadline = System.nanoTime() + WAIT.toNanos();
-		while (!condition.getAsBoolean()) {
-			if (System.nanoTime() > deadline) {
-				throw new AssertionError("Timed out waiting: " + what);
-			}
-			try {
-				Thread.sleep(50);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-				throw new AssertionError(ex);
-			}
-		}
 	}
 
 }

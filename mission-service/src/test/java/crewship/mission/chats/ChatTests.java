@@ -99,7 +99,7 @@ class ChatTests extends ChatTestSupport {
 	@Test
 	void chatsAreNestedUnderTheirAgentAndWorkspace() {
 		String chatId = newChat();
-		String otherAgent = agent("Other");
+		String otherAgent = otherAgent();
 		// mis-nested under another agent, or asked for from another workspace: 404
 		assertThat(this.owner
 			.send("PUT", ws("/api/v1/agents/" + otherAgent + "/chats/" + chatId + "/read"), "application/json", "{}")
@@ -119,20 +119,20 @@ class ChatTests extends ChatTestSupport {
 		// no workspace context
 		assertThat(this.owner.get(chats()).status()).isEqualTo(400);
 		// a viewer reads but does not start chats; a member may
-		assertThat(as(newMember(WorkspaceRole.VIEWER)).postJson(ws(chats()), "{}").status()).isEqualTo(403);
-		assertThat(as(newMember(WorkspaceRole.MEMBER)).postJson(ws(chats()), "").status()).isEqualTo(201);
+		assertThat(newMember(WorkspaceRole.VIEWER).postJson(ws(chats()), "{}").status()).isEqualTo(403);
+		assertThat(newMember(WorkspaceRole.MEMBER).postJson(ws(chats()), "").status()).isEqualTo(201);
 	}
 
 	@Test
 	void onlyTheCreatorOrAnAgentEditorRenamesOrDeletes() {
 		String chatId = newChat();
-		TestHttp member = as(newMember(WorkspaceRole.MEMBER));
+		TestHttp member = newMember(WorkspaceRole.MEMBER);
 		assertThat(member
 			.send("PATCH", chats() + "/" + chatId + "?workspace_id=" + this.workspaceId, "application/json",
 					"{\"title\":\"Mine now\"}")
 			.status()).isEqualTo(403);
 		assertThat(member.delete(ws(chats() + "/" + chatId)).status()).isEqualTo(403);
-		TestHttp manager = as(newMember(WorkspaceRole.MANAGER));
+		TestHttp manager = newMember(WorkspaceRole.MANAGER);
 		assertThat(manager.delete(ws(chats() + "/" + chatId)).status()).isEqualTo(204);
 	}
 
@@ -147,8 +147,9 @@ class ChatTests extends ChatTestSupport {
 		Response again = this.owner.postJson(ws(chats()), "{\"session_id\":\"" + session + "\"}");
 		assertThat(again.status()).isEqualTo(200);
 		assertThat(again.json().get("id").asString()).isEqualTo(session);
-		assertThat(as(newMember(WorkspaceRole.MEMBER)).postJson(ws(chats()), "{\"session_id\":\"" + session + "\"}")
-			.status()).isEqualTo(409);
+		assertThat(
+				newMember(WorkspaceRole.MEMBER).postJson(ws(chats()), "{\"session_id\":\"" + session + "\"}").status())
+			.isEqualTo(409);
 		assertThat(this.owner.postJson(ws(chats()), "{\"session_id\":\"bad id!\"}").status()).isEqualTo(400);
 		assertThat(this.owner.postJson(ws(chats()), "{\"origin\":7}").status()).isEqualTo(400);
 		assertThat(this.owner.postJson(ws(chats()), "[1]").status()).isEqualTo(400);
@@ -162,7 +163,7 @@ class ChatTests extends ChatTestSupport {
 		assertThat(uploaded.status()).as(uploaded.toString()).isEqualTo(201);
 		String id = uploaded.json().get("id").asString();
 		assertThat(uploaded.json().get("path").asString()).isEqualTo("attachments/" + chatId + "/" + id + "/notes.txt");
-		assertThat(uploaded.json().get("agent_path").asString()).startsWith("/output/viktor-")
+		assertThat(uploaded.json().get("agent_path").asString()).startsWith("/output/agent-")
 			.endsWith("/attachments/" + chatId + "/" + id + "/notes.txt");
 		assertThat(uploaded.json().get("size").asInt()).isEqualTo("first draft".length());
 
@@ -188,7 +189,7 @@ class ChatTests extends ChatTestSupport {
 				"--b\r\nContent-Disposition: form-data; name=\"other\"\r\n\r\nx\r\n--b--\r\n");
 		assertThat(noFile.status()).isEqualTo(400);
 		// a viewer may list but not attach
-		TestHttp viewer = as(newMember(WorkspaceRole.VIEWER));
+		TestHttp viewer = newMember(WorkspaceRole.VIEWER);
 		assertThat(viewer.get(ws(base)).json()).hasSize(2);
 		assertThat(upload(viewer, base, "v.txt", "v").status()).isEqualTo(403);
 
@@ -215,7 +216,7 @@ class ChatTests extends ChatTestSupport {
 		String chatId = newChat();
 		String path = "/api/v1/chats/" + chatId + "/participants";
 		assertThat(this.owner.get(path).json().get("participants")).isEmpty();
-		String colleague = newMember(WorkspaceRole.MEMBER);
+		String colleague = newMemberId(WorkspaceRole.MEMBER);
 		Response added = this.owner.postJson(path, "{\"user_id\":\"" + colleague + "\"}");
 		assertThat(added.status()).as(added.toString()).isEqualTo(200);
 		assertThat(added.json().get("role").asString()).isEqualTo("member");
@@ -224,7 +225,7 @@ class ChatTests extends ChatTestSupport {
 		assertThat(this.owner.get(ws(chats())).json().get(0).get("mode").asString()).isEqualTo("GROUP");
 
 		assertThat(this.owner.postJson(path, "{\"user_id\":\"not-a-member\"}").status()).isEqualTo(400);
-		assertThat(as(colleague).postJson(path, "{\"user_id\":\"" + newMember(WorkspaceRole.MEMBER) + "\"}").status())
+		assertThat(as(colleague).postJson(path, "{\"user_id\":\"" + newMemberId(WorkspaceRole.MEMBER) + "\"}").status())
 			.isEqualTo(403);
 		assertThat(this.owner.delete(path + "/" + this.ownerId).status()).as("cannot remove the chat owner")
 			.isEqualTo(400);
@@ -236,12 +237,12 @@ class ChatTests extends ChatTestSupport {
 	void reactionsAreIdempotentPerUserAndCounted() {
 		String chatId = newChat();
 		send(chatId, "hello");
-		await("the message stored", () -> messages(chatId).size() == 1);
+		await("the message stored", () -> messages(chatId).size() >= 1);
 		String messageId = messages(chatId).get(0).get("id").asString();
 		String path = "/api/v1/chats/" + chatId + "/messages/" + messageId + "/reactions";
 		assertThat(this.owner.postJson(path, "{\"emoji\":\"👍\"}").json().get("emoji").asString()).isEqualTo("👍");
 		assertThat(this.owner.postJson(path, "{\"emoji\":\"👍\"}").status()).isEqualTo(200);
-		TestHttp colleague = as(newMember(WorkspaceRole.MEMBER));
+		TestHttp colleague = newMember(WorkspaceRole.MEMBER);
 		colleague.postJson(path, "{\"emoji\":\"👍\"}");
 		colleague.postJson(path, "{\"emoji\":\"🎉\"}");
 		JsonNode mine = this.owner.get(path).json().get("reactions");

@@ -310,36 +310,6 @@ class AgentTriggerTests {
 		assertThat(accepted.status()).as(accepted.body()).isEqualTo(202);
 	}
 
-	@Test
-	void webhookRunsOfTheAgentAreListedFromTheDeliveryRecords() {
-		String assertion = verifiedFor(this.agentId);
-		assertThat(trigger(assertion, "{\"n\":1}", "X-Signature", signature()).status()).isEqualTo(202);
-		assertThat(trigger(assertion, "{\"n\":2}", "X-Signature", signature()).status()).isEqualTo(202);
-		String reader = Cuid.next();
-		member(this.workspaceId, reader, WorkspaceRole.VIEWER);
-		TestHttp viewer = this.http.withHeader(IdentityAssertion.HEADER, TestIdentities.user(reader));
-		Response runs = viewer.get("/api/v1/agents/" + this.agentId + "/runs?trigger_type=WEBHOOK&limit=1");
-		assertThat(runs.status()).as(runs.body()).isEqualTo(200);
-		assertThat(runs.json().size()).as("bounded by limit").isEqualTo(1);
-		JsonNode latest = runs.json().get(0);
-		assertThat(latest.get("agent_id").asString()).isEqualTo(this.agentId);
-		assertThat(latest.get("crew_id").asString()).isEqualTo(this.crewId);
-		assertThat(latest.get("trigger_type").asString()).isEqualTo("WEBHOOK");
-		assertThat(latest.get("status").asString()).isEqualTo("PENDING");
-		Response all = viewer.get("/api/v1/agents/" + this.agentId + "/runs?trigger_type=webhook");
-		assertThat(all.json().size()).isEqualTo(2);
-		assertThat(all.json().get(0).get("id").asString()).isEqualTo(latest.get("id").asString());
-		// a stranger learns nothing, not even that the agent exists
-		Response stranger = this.http.withHeader(IdentityAssertion.HEADER, TestIdentities.user(Cuid.next()))
-			.get("/api/v1/agents/" + this.agentId + "/runs?trigger_type=WEBHOOK");
-		Response unknown = this.http.withHeader(IdentityAssertion.HEADER, TestIdentities.user(Cuid.next()))
-			.get("/api/v1/agents/" + Cuid.next() + "/runs?trigger_type=WEBHOOK");
-		assertThat(stranger.status()).isEqualTo(404);
-		assertThat(unknown.status()).isEqualTo(404);
-		assertThat(viewer.get("/api/v1/agents/" + this.agentId + "/runs?trigger_type=WEBHOOK&limit=101").status())
-			.isEqualTo(400);
-	}
-
 	/**
 	 * Publishes the membership as auth-service does and waits until the replica has it.
 	 */

@@ -1,0 +1,109 @@
+package crewship.mission.triggers;
+
+import java.util.List;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+import crewship.mission.agents.AgentProfile;
+import crewship.mission.runs.NewRun;
+import crewship.mission.runs.RunRequests;
+import crewship.mission.runs.Trigger;
+import crewship.platform.events.EventEnvelope;
+import crewship.platform.events.ProcessedEvents;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Webhook deliveries of agents ({@code crewship.webhook.deliveries.v1}, enqueued by
+ * webhook-service once verified): each becomes a run with trigger WEBHOOK whose prompt is
+ * the fenced, size-capped payload. A copy of a delivery (a retried send, a redelivery) is
+ * the same run: the delivery's dedup key is the run's. Pipeline deliveries are the
+ * pipelines' consumer's, not this one's.
+ */
+@Component
+class WebhookTriggers {
+
+	static final String CONSUMER = "mission.webhook-triggers";
+
+	private static final Logger log = LoggerFactory.getLogger(WebhookTriggers.class);
+
+	private final RunRequests runs;
+
+	private final TriggerSupport support;
+
+	private final JsonMapper json;
+
+	private final ProcessedEvents processed;
+
+	private final TransactionTemplate transactions;
+
+	WebhookTriggers(RunRequests runs, TriggerSupport support, JsonMapper json, ProcessedEvents processed,
+			PlatformTransactionManager transactionManager) {
+		this.runs = runs;
+		this.support = support;
+		this.json = json;
+		this.processed = processed;
+		this.transactions = new TransactionTemplate(transactionManager);
+	}
+
+	@KafkaListener(topics = "${crewship.mission.triggers.webhook-topic:crewship.webhook.deliveries.v1}",
+			groupId = "${spring.application.name}.webhook-triggers")
+	void onDelivery(ConsumerRecord<String, String> record) {
+		if (record.value() != null) {
+			apply(this.json.readValue(record.value(), EventEnvelope.class));
+		}
+	}
+
+	void apply(EventEnvelope event) {
+		JsonNode data = event.data();
+		if (!"webhook.delivery".equals(event.type()) || !"AGENT".equals(TriggerSupport.text(data, "target_kind"))) {
+			log.trace("Not an agent delivery: {} {}", event.type(), TriggerSupport.text(data, "target_kind"));
+			return;
+		}
+		String workspaceId = (event.workspaceId() != null) ? event.workspaceId()
+				: TriggerSupport.text(data, "workspace_id");
+		String agentId = TriggerSupport.text(data, "target_id");
+		String deliveryId = (TriggerSupport.text(data, "delivery_id") != null)
+				? TriggerSupport.text(data, "delivery_id") : event.id();
+		if (workspaceId == null || agentId == null) {
+			log.warn("Ignoring webhook delivery {} without workspace or agent", deliveryId);
+			return;
+		}
+		AgentProfile agent = this.support.awaitAgent(workspaceId, agentId).orElse(null);
+		if (agent == null) {
+			log.info("Webhook delivery {} is for agent {}, unknown here: the run will fail saying so", deliveryId,
+					agentId);
+		}
+		String dedupKey = TriggerSupport.text(data, "dedup_key");
+		String crewId = (TriggerSupport.text(data, "crew_id") != null) ? TriggerSupport.text(data, "crew_id")
+				: (agent != null) ? agent.crewId() : null;
+		NewRun run = new NewRun(workspaceId, agentId, crewId, Trigger.WEBHOOK, prompt(data, deliveryId), List.of(),
+				null, null, null, null, List.of("webhook"),
+				"webhook:" + ((dedupKey != null) ? dedupKey : "delivery:" + deliveryId), null);
+		this.transactions.executeWithoutResult(status -> {
+			if (this.processed.markApplied(CONSUMER, event.id())) {
+				String runId = this.runs.submit(run);
+				log.debug("Webhook delivery {} is run {}", deliveryId, runId);
+			}
+		});
+	}
+
+	private static String prompt(JsonNode data, String deliveryId) {
+		String contentType = TriggerSupport.text(data, "content_type");
+		String payload = TriggerSupport.text(data, "payload");
+		String sha = TriggerSupport.text(data, "payload_sha256");
+		String details = "Delivery " + deliveryId + ((contentType != null) ? ", " + contentType : "")
+				+ ((payload != null)
+						? ", " + payload.getBytes(java.nio.charset.StandardCharsets.UTF_8).length + " bytes" : "")
+				+ ((sha != null) ? ", sha256 " + sha : "");
+		return "A webhook delivery triggered this run.\n" + PromptFence.fence("webhook payload", details, payload);
+	}
+
+}
