@@ -357,13 +357,12 @@ class CliSystemTests {
 	}
 
 	/**
-	 * Missions, chats and an agent's recent log lines are mission-service's: skipped
-	 * until it serves /api/v1/missions. A chat message goes over /ws and its answer
-	 * streams back (the local runtime answers without a model).
+	 * Missions and an agent's recent log lines are mission-service's: skipped until it
+	 * serves /api/v1/missions (chats have a test of their own below).
 	 */
 	@Test
 	@Order(12)
-	void runsMissionsAndChatsLive() {
+	void runsMissionsLive() {
 		Assumptions.assumeTrue(
 				Client.get(gateway + "/api/v1/missions?workspace_id=" + workspaceId(), "Cookie", user.cookieHeader())
 					.status() == 200,
