@@ -23,16 +23,15 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code session:} channel belongs to: learnt from the {@code workspace_id} of the events
  * this replica fans out, and on a miss asked of the owning service through the gateway's
  * internal listener ({@code GET /api/v1/internal/crews/{id}}, {@code …/agents/{id}},
- * {@code …/chats/{id}} for a {@code session:} channel).
+ * {@code …/chats/{id}} for a {@code session:} channel, {@code …/missions/{id}}).
  * <p>
  * An entity never moves between workspaces, so a known mapping is kept until evicted by
  * size; an owner's "no such entity" only for a few seconds (it may be created right
  * after, and a burst of subscribes to a bogus id should not each cost a call). Concurrent
  * misses for the same entity share one call. Chat sessions are asked of mission-service,
  * which holds the chats (a session must be subscribable before its first event: the
- * client subscribes, then sends). Missions have no owner lookup yet (mission-service's
- * missions part has not added {@code /api/v1/internal/missions/{id}}); such a channel is
- * known only from its events until it does.
+ * client subscribes, then sends); so are missions. A {@code files:} channel has no owner
+ * lookup: it is known only from its events.
  */
 public class ChannelWorkspaces {
 
@@ -42,7 +41,8 @@ public class ChannelWorkspaces {
 
 	/** The internal lookup of each entity type that has one; the path takes the id. */
 	static final Map<String, String> OWNER_LOOKUPS = Map.of(Channel.CREW, "/api/v1/internal/crews/{id}", Channel.AGENT,
-			"/api/v1/internal/agents/{id}", Channel.SESSION, "/api/v1/internal/chats/{id}");
+			"/api/v1/internal/agents/{id}", Channel.SESSION, "/api/v1/internal/chats/{id}", Channel.MISSION,
+			"/api/v1/internal/missions/{id}");
 
 	/** What a channel resolved to. */
 	public enum Outcome {
