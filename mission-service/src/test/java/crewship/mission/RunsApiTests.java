@@ -175,7 +175,7 @@ class RunsApiTests extends MissionTestSupport {
 		assertThat(engine.get("replicas_up").asInt()).isGreaterThanOrEqualTo(1);
 		assertThat(engine.has("queue_depth")).isTrue();
 		assertThat(engine.has("runs_in_flight")).isTrue();
-		assertThat(engine.get("runtime").asString()).isEqualTo("LocalRuntime");
+		assertThat(engine.get("runtime").asString()).as("the AgentRuntime bean's class").isNotBlank();
 	}
 
 	private static JsonNode ok(Response response) {
