@@ -343,6 +343,7 @@ public class RunEngine {
 			perAgent.merge(rs.getString(2), rs.getInt(3), Integer::sum);
 		}, (Object) workspaces.toArray(String[]::new));
 		List<String> chosen = new ArrayList<>();
+		Set<String> idleAgents = new java.util.HashSet<>();
 		for (Map<String, Object> row : locked) {
 			if (chosen.size() >= batch) {
 				break;
@@ -352,6 +353,9 @@ public class RunEngine {
 			if (perWorkspace.getOrDefault(workspace, 0) >= this.properties.maxPerWorkspace()
 					|| perAgent.getOrDefault(agent, 0) >= this.properties.maxPerAgent()) {
 				continue;
+			}
+			if (perAgent.getOrDefault(agent, 0) == 0) {
+				idleAgents.add(agent);
 			}
 			perWorkspace.merge(workspace, 1, Integer::sum);
 			perAgent.merge(agent, 1, Integer::sum);
@@ -371,7 +375,7 @@ public class RunEngine {
 				interval(this.properties.leaseDuration()), this.replicaId, now, now, chosen.toArray(String[]::new));
 		List<Claimed> claimed = new ArrayList<>();
 		for (Run run : runs) {
-			this.parts.transitions().started(run);
+			this.parts.transitions().started(run, idleAgents.remove(run.agentId()));
 			claimed.add(new Claimed(run, null));
 		}
 		return claimed;

@@ -63,12 +63,15 @@ public class RunTransitions {
 
 	/**
 	 * Announces a run a replica has just claimed (its row already RUNNING under the
-	 * replica's lease).
+	 * replica's lease); {@code agent.status} RUNNING only when the agent ran nothing
+	 * before.
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
-	public void started(Run run) {
+	public void started(Run run, boolean agentWasIdle) {
 		this.events.publish("run.started", run.workspaceId(), run.id(), actor(run), data(run));
-		agentStatus(run, "RUNNING");
+		if (agentWasIdle) {
+			agentStatus(run, "RUNNING");
+		}
 		this.audit.record(new AuditRecord(run.workspaceId(), run.triggeredBy(), "run.started", "run", run.id(),
 				metadata(run), null, null));
 		this.store.log(run, Timestamps.now(), "info", "run.started", "Run " + run.id() + " started ("
