@@ -102,7 +102,7 @@ public final class Suite implements AutoCloseable {
 		for (Component component : Stream.concat(Stream.of(GATEWAY), SERVICES.stream()).toList()) {
 			Map<String, String> env = (component == GATEWAY) ? gatewayEnv(internalToken, 0)
 					: serviceEnv(component, kafkaServers, internalToken);
-			this.processes.put(component, ChildProcess.start(component.name(), jvm(component), env,
+			this.processes.put(component, ChildProcess.start(component.name(), jvm(component), withManagement(env),
 					this.config.logs().resolve(component.name() + ".log")));
 		}
 		this.log.step("Started " + this.processes.size() + " JVMs; waiting until each is ready");
@@ -169,6 +169,30 @@ public final class Suite implements AutoCloseable {
 					this.config.dataDir().resolve("secrets/vault-master-key").toString());
 		}
 		return env;
+	}
+
+	/**
+	 * Gives the process's actuator a management port of its own,
+	 * {@value #MANAGEMENT_PORT_SHIFT} above its public port (gateway 8080 → 9080,
+	 * crew-service 8102 → 9102), and exposes {@code /actuator/prometheus} there only: the
+	 * public port keeps {@code /livez} and {@code /readyz} and nothing else of the
+	 * actuator.
+	 */
+	static Map<String, String> withManagement(Map<String, String> env) {
+		String port = env.containsKey("CREWSHIP_GATEWAY_PORT") ? env.get("CREWSHIP_GATEWAY_PORT")
+				: env.get("CREWSHIP_PORT");
+		Map<String, String> withManagement = new LinkedHashMap<>(env);
+		withManagement.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort(Integer.parseInt(port))));
+		withManagement.put("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1");
+		withManagement.put("MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE", "health,prometheus");
+		return withManagement;
+	}
+
+	static final int MANAGEMENT_PORT_SHIFT = 1000;
+
+	/** Where a process listening on {@code port} serves its actuator (Prometheus). */
+	public static int managementPort(int port) {
+		return port + MANAGEMENT_PORT_SHIFT;
 	}
 
 	private Map<String, String> gatewayEnv(String internalToken, int portShift) {
@@ -348,7 +372,7 @@ public final class Suite implements AutoCloseable {
 
 	private void startAndAwait(Component replica, Component of, Map<String, String> env) {
 		String name = replica.name() + "@" + this.config.port(replica.basePort());
-		ChildProcess process = ChildProcess.start(name, jvm(of), env,
+		ChildProcess process = ChildProcess.start(name, jvm(of), withManagement(env),
 				this.config.logs().resolve(replica.name() + "-" + this.config.port(replica.basePort()) + ".log"));
 		this.processes.put(replica, process);
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();

@@ -12,6 +12,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.boot.info.BuildProperties;
 import org.springframework.boot.info.GitProperties;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
@@ -31,6 +32,7 @@ import crewship.gateway.edge.CsrfGuard;
 import crewship.gateway.edge.EdgeIdentityFilter;
 import crewship.gateway.edge.Fallbacks;
 import crewship.gateway.edge.InternalListener;
+import crewship.gateway.edge.InternalSocketListener;
 import crewship.gateway.health.SuiteHealth;
 import crewship.gateway.identity.AuthService;
 import crewship.gateway.identity.AuthTokens;
@@ -133,6 +135,13 @@ class GatewayConfiguration {
 	@Bean
 	InternalListener internalListener(GatewayProperties properties, HttpHandler httpHandler) {
 		return new InternalListener(properties.internalPort(), httpHandler);
+	}
+
+	@Bean
+	@ConditionalOnExpression("'${crewship.gateway.internal-socket:}' != ''")
+	InternalSocketListener internalSocketListener(GatewayProperties properties, HttpHandler httpHandler,
+			@Value("${crewship.gateway.internal-socket}") Path socket) {
+		return new InternalSocketListener(socket, properties.internalPort(), httpHandler);
 	}
 
 	@Bean

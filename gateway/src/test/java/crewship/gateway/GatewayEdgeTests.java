@@ -1,5 +1,9 @@
 package crewship.gateway;
 
+import java.time.Duration;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.Path;
+import java.nio.file.Files;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -10,6 +14,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.sun.net.httpserver.HttpServer;
+import reactor.core.publisher.Mono;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -40,6 +45,9 @@ class GatewayEdgeTests {
 
 	static final int DEAD_PORT = freePort();
 
+	static final Path INTERNAL_SOCKET = Path.of(System.getProperty("java.io.tmpdir"),
+			"crewship-gateway-test-" + ProcessHandle.current().pid(), "internal.sock");
+
 	static final AtomicReference<String> forwardedIdentity = new AtomicReference<>();
 
 	static final AtomicReference<String> forwardedInternalToken = new AtomicReference<>();
@@ -64,6 +72,7 @@ class GatewayEdgeTests {
 		String up = "http://127.0.0.1:" + downstream.getAddress().getPort();
 		registry.add("crewship.gateway.internal-port", () -> INTERNAL_PORT);
 		registry.add("crewship.gateway.internal-token", () -> INTERNAL_TOKEN);
+		registry.add("crewship.gateway.internal-socket", INTERNAL_SOCKET::toString);
 		registry.add("crewship.gateway.services.crew-service", () -> up);
 		for (String service : new String[] { "auth-service", "mission-service", "issue-service",
 				"credential-vault-service", "webhook-service", "realtime-service" }) {
@@ -184,6 +193,38 @@ class GatewayEdgeTests {
 		assertProblem(fresh.get("/api/v1/crews", "X-Internal-Token", INTERNAL_TOKEN), 404);
 	}
 
+	/**
+	 * The internal listener on a Unix socket (the seed's sidecar layer): a sidecar with
+	 * the token reaches the internal routes, without it is refused, and the public API is
+	 * not served there; the socket file is the gateway's user's and group's only.
+	 */
+	@Test
+	void internalRoutesOverTheUnixSocketNeedTheToken() throws Exception {
+		assertThat(Files.getPosixFilePermissions(INTERNAL_SOCKET))
+			.isEqualTo(PosixFilePermissions.fromString("rw-rw----"));
+		reactor.netty.http.client.HttpClient socket = reactor.netty.http.client.HttpClient.create()
+			.remoteAddress(() -> new io.netty.channel.unix.DomainSocketAddress(INTERNAL_SOCKET.toFile()));
+		assertThat(statusOver(socket, "/api/v1/internal/crews", null)).isEqualTo(401);
+		assertThat(statusOver(socket, "/api/v1/internal/crews", "wrong")).isEqualTo(401);
+		assertThat(statusOver(socket, "/api/v1/internal/crews", INTERNAL_TOKEN)).isEqualTo(200);
+		assertThat(forwardedInternalToken.get()).as("the token never travels past the gateway").isNull();
+		assertThat(verifier().verify(forwardedIdentity.get()).method()).isEqualTo(AuthMethod.INTERNAL);
+		assertThat(statusOver(socket, "/api/v1/crews", INTERNAL_TOKEN)).isEqualTo(404);
+	}
+
+	private static int statusOver(reactor.netty.http.client.HttpClient socket, String path, String token) {
+		return socket.headers(headers -> {
+			headers.set("Host", "localhost");
+			if (token != null) {
+				headers.set("X-Internal-Token", token);
+			}
+		})
+			.get()
+			.uri(path)
+			.responseSingle((response, body) -> body.then(Mono.just(response.status().code())))
+			.block(Duration.ofSeconds(10));
+	}
+
 	@Test
 	void jwksOnlyOnTheInternalListener() {
 		Response jwks = this.internalApi.get("/api/v1/internal/jwks");
@@ -269,6 +310,12 @@ class GatewayEdgeTests {
 			assertThat(statuses).containsOnly(200);
 		}
 		assertThat(this.publicApi.get("/api/v1/crews").status()).isEqualTo(200);
+		// a permit is given back when the exchange completes, which can be a moment after
+		// the client read the last byte
+		long deadline = System.nanoTime() + 2_000_000_000L;
+		while (this.admission.inFlight("crew-service") > 0 && System.nanoTime() < deadline) {
+			Thread.sleep(10);
+		}
 		assertThat(this.admission.inFlight("crew-service")).as("every permit given back").isZero();
 	}
 

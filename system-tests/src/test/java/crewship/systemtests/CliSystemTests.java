@@ -396,29 +396,17 @@ class CliSystemTests {
 	}
 
 	/**
-	 * The journal is mission-service's, the inbox issue-service's: each skipped until
-	 * served.
+	 * The journal and the activity feed (mission-service) and the inbox (issue-service).
 	 */
 	@Test
 	@Order(13)
 	void readsTheJournalTheActivityFeedAndTheInbox() {
-		boolean journal = Client
-			.get(gateway + "/api/v1/journal?workspace_id=" + workspaceId(), "Cookie", user.cookieHeader())
-			.status() == 200;
-		boolean inbox = Client
-			.get(gateway + "/api/v1/inbox?workspace_id=" + workspaceId(), "Cookie", user.cookieHeader())
-			.status() == 200;
-		Assumptions.assumeTrue(journal || inbox, "neither /api/v1/journal nor /api/v1/inbox is served yet");
-		if (journal) {
-			assertThat(ok("journal", "--lines", "20", "-f", "json").json().isArray()).isTrue();
-			assertThat(ok("activity", "--since", "24h", "-f", "json").json().isArray()).isTrue();
-			exits(2, cli("journal", "--lines", "0"));
-			exits(2, cli("activity", "--since", "yesterday"));
-		}
-		if (inbox) {
-			assertThat(ok("inbox", "list", "--state", "all", "-f", "json").json().isArray()).isTrue();
-			ok("inbox", "count");
-		}
+		assertThat(ok("journal", "--lines", "20", "-f", "json").json().isArray()).isTrue();
+		assertThat(ok("activity", "--since", "24h", "-f", "json").json().isArray()).isTrue();
+		exits(2, cli("journal", "--lines", "0"));
+		exits(2, cli("activity", "--since", "yesterday"));
+		assertThat(ok("inbox", "list", "--state", "all", "-f", "json").json().isArray()).isTrue();
+		ok("inbox", "count");
 	}
 
 	@Test

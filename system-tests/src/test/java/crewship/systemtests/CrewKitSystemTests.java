@@ -14,10 +14,11 @@ import crewship.systemtests.Client.Response;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Issue 14 through the gateway: a crew template deployed and its agents listed; the
- * privacy purge reaching every store (auth-service's cards and crew-service's peer index,
- * fed by auth-service's events); skills, proposed skills and generation without a
- * provider; an escalation raised by an agent and resolved by a person.
+ * Issue 14 through the gateway: a crew template deployed and its agents listed (and the
+ * deploy in the journal and the activity feed); the privacy purge reaching every store
+ * (auth-service's cards and crew-service's peer index, fed by auth-service's events);
+ * skills, proposed skills and generation without a provider; an escalation raised by an
+ * agent and resolved by a person.
  */
 class CrewKitSystemTests {
 
@@ -97,6 +98,19 @@ class CrewKitSystemTests {
 		assertThat(agents.json()).hasSize(3);
 		String lead = deployed.json().get("agent_ids").get(0).asString();
 		assertThat(owner.get("/api/v1/agents/" + lead + "/skills").body()).contains("release-notes");
+
+		// the deploy is journaled by mission-service, shown in the activity feed, and the
+		// workspace's chain verifies
+		Response journal = await(() -> owner.get("/api/v1/journal?entry_type=crew_template.deployed&crew_id=" + crewId),
+				r -> r.status() == 200 && r.json().path("count").asInt() == 1);
+		assertThat(journal.json().path("count").asInt()).as(journal.body()).isEqualTo(1);
+		assertThat(journal.json().get("entries").get(0).get("actor_type").asString()).isEqualTo("user");
+		Response activity = await(() -> owner.get("/api/v1/activity?crew_id=" + crewId),
+				r -> r.status() == 200 && r.body().contains("crew_template.deployed"));
+		assertThat(activity.body()).as("the activity feed").contains("crew_template.deployed");
+		Response verified = owner.get("/api/v1/admin/journal/verify");
+		assertThat(verified.status()).isEqualTo(200);
+		assertThat(verified.json().get("intact").asBoolean()).as(verified.body()).isTrue();
 	}
 
 	@Test

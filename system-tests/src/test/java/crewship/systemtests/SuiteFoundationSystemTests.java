@@ -69,6 +69,35 @@ class SuiteFoundationSystemTests {
 		}
 	}
 
+	/**
+	 * Prometheus scrapes every process on its management port (public port + 1000,
+	 * loopback only in devstack); the public port serves none of the actuator but the
+	 * probes, so neither a client of the gateway nor a caller of a service's port reads
+	 * the suite's metrics.
+	 */
+	@Test
+	void metricsAreServedOnTheManagementPortOnly() throws Exception {
+		for (String service : SERVICES) {
+			URI base = URI.create(suite.serviceUrl(service));
+			String management = "http://127.0.0.1:" + Suite.managementPort(base.getPort());
+			HttpResponse<String> scrape = get(management + "/actuator/prometheus");
+			assertThat(scrape.statusCode()).as(service).isEqualTo(200);
+			assertThat(scrape.body()).as(service).contains("jvm_memory_used_bytes").contains("http_server_requests");
+			if (!service.equals("realtime-service")) {
+				// every service with a database reports its outbox
+				assertThat(scrape.body()).as(service).contains("crewship_outbox_backlog");
+			}
+			assertThat(get(suite.serviceUrl(service) + "/actuator/prometheus").statusCode()).as(service).isIn(401, 404);
+			assertThat(get(suite.serviceUrl(service) + "/readyz").statusCode()).as(service).isEqualTo(200);
+		}
+		URI gateway = URI.create(suite.gatewayUrl());
+		HttpResponse<String> scrape = get(
+				"http://127.0.0.1:" + Suite.managementPort(gateway.getPort()) + "/actuator/prometheus");
+		assertThat(scrape.statusCode()).isEqualTo(200);
+		assertThat(scrape.body()).contains("crewship_gateway_admission");
+		assertThat(get(suite.gatewayUrl() + "/actuator/prometheus").statusCode()).isNotEqualTo(200);
+	}
+
 	@Test
 	void forgedIdentityAssertionSentToTheGatewayIsIgnored() throws Exception {
 		ECKey forgerKey = new ECKeyGenerator(Curve.P_256).keyID("forger").generate();

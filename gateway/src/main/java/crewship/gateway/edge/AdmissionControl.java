@@ -9,6 +9,7 @@ import java.util.Map;
 import io.github.resilience4j.bulkhead.Bulkhead;
 import io.github.resilience4j.bulkhead.BulkheadConfig;
 import io.github.resilience4j.bulkhead.BulkheadRegistry;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
@@ -65,6 +66,17 @@ public class AdmissionControl implements GlobalFilter, Ordered {
 			.build());
 		services.forEach((name, uri) -> this.servicesByAuthority.put(authority(uri), name));
 		this.meters = meters;
+		// in flight per service, and the shed count from zero, so a dashboard shows both
+		// before the first refusal
+		services.keySet().forEach(name -> {
+			Bulkhead bulkhead = this.bulkheads.bulkhead(name);
+			Gauge
+				.builder("crewship.gateway.admission.in_flight", bulkhead,
+						b -> maxConcurrent - b.getMetrics().getAvailableConcurrentCalls())
+				.tag("service", name)
+				.register(meters);
+			meters.counter("crewship.gateway.admission.shed", "service", name);
+		});
 	}
 
 	@Override

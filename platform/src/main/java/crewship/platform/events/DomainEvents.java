@@ -1,5 +1,7 @@
 package crewship.platform.events;
 
+import java.util.function.Supplier;
+
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
@@ -25,11 +27,23 @@ public class DomainEvents {
 
 	private final OutboxRelay relay;
 
+	private final Supplier<String> traceParent;
+
 	public DomainEvents(JdbcTemplate jdbc, JsonMapper json, String domainTopic, OutboxRelay relay) {
+		this(jdbc, json, domainTopic, relay, () -> null);
+	}
+
+	/**
+	 * @param traceParent the current trace as a W3C {@code traceparent} (null outside a
+	 * trace), kept with the event so its consumers join the trace
+	 */
+	public DomainEvents(JdbcTemplate jdbc, JsonMapper json, String domainTopic, OutboxRelay relay,
+			Supplier<String> traceParent) {
 		this.jdbc = jdbc;
 		this.json = json;
 		this.domainTopic = domainTopic;
 		this.relay = relay;
+		this.traceParent = traceParent;
 	}
 
 	/** Publishes on this service's domain topic, keyed by the subject. */
@@ -44,8 +58,9 @@ public class DomainEvents {
 			String actor, Object data) {
 		EventEnvelope event = new EventEnvelope(Cuid.next(), type, workspaceId, subject, actor, Timestamps.now(),
 				this.json.valueToTree(data));
-		this.jdbc.update("insert into platform_outbox (event_id, topic, record_key, payload) values (?, ?, ?, ?)",
-				event.id(), topic, key, this.json.writeValueAsString(event));
+		this.jdbc.update(
+				"insert into platform_outbox (event_id, topic, record_key, payload, trace_parent) values (?, ?, ?, ?, ?)",
+				event.id(), topic, key, this.json.writeValueAsString(event), this.traceParent.get());
 		wakeRelayAfterCommit();
 		return event;
 	}

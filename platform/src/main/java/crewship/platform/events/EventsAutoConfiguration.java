@@ -1,7 +1,12 @@
 package crewship.platform.events;
 
 import java.time.Duration;
+import java.util.function.Supplier;
 
+import io.micrometer.tracing.Tracer;
+import io.micrometer.tracing.propagation.Propagator;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -42,13 +47,24 @@ public class EventsAutoConfiguration {
 
 	@Bean
 	DomainEvents domainEvents(JdbcTemplate jdbc, JsonMapper json, OutboxRelay relay,
-			@Value("${crewship.events.producer}") String producer) {
-		return new DomainEvents(jdbc, json, Topics.domain(producer), relay);
+			@Value("${crewship.events.producer}") String producer, ObjectProvider<Tracer> tracer,
+			ObjectProvider<Propagator> propagator) {
+		Tracer currentTracer = tracer.getIfAvailable();
+		Propagator currentPropagator = propagator.getIfAvailable();
+		Supplier<String> traceParent = (currentTracer != null && currentPropagator != null)
+				? TraceParents.of(currentTracer, currentPropagator) : () -> null;
+		return new DomainEvents(jdbc, json, Topics.domain(producer), relay, traceParent);
 	}
 
 	@Bean
 	AuditTrail auditTrail(DomainEvents events) {
 		return new AuditTrail(events);
+	}
+
+	@Bean
+	@ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+	OutboxMetrics outboxMetrics(JdbcTemplate jdbc) {
+		return new OutboxMetrics(jdbc);
 	}
 
 	@Bean

@@ -1,5 +1,7 @@
 package crewship.platform.events;
 
+import java.nio.charset.StandardCharsets;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,6 +12,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,8 +114,9 @@ public class OutboxRelay implements SmartLifecycle {
 				return 0;
 			}
 			List<OutboxRow> rows = this.jdbc.query(
-					"select position, topic, record_key, payload from platform_outbox order by position limit ?",
-					(rs, n) -> new OutboxRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4)),
+					"select position, topic, record_key, payload, trace_parent from platform_outbox order by position limit ?",
+					(rs, n) -> new OutboxRow(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+							rs.getString(5)),
 					this.settings.batchSize());
 			if (rows.isEmpty()) {
 				return 0;
@@ -120,7 +124,7 @@ public class OutboxRelay implements SmartLifecycle {
 			try {
 				List<CompletableFuture<SendResult<String, String>>> sends = new ArrayList<>(rows.size());
 				for (OutboxRow row : rows) {
-					sends.add(this.kafka.send(row.topic(), row.key(), row.payload()));
+					sends.add(this.kafka.send(row.record()));
 				}
 				this.kafka.flush();
 				CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
@@ -150,7 +154,16 @@ public class OutboxRelay implements SmartLifecycle {
 		return (count != null) ? count : 0;
 	}
 
-	private record OutboxRow(long position, String topic, String key, String payload) {
+	private record OutboxRow(long position, String topic, String key, String payload, String traceParent) {
+
+		ProducerRecord<String, String> record() {
+			ProducerRecord<String, String> record = new ProducerRecord<>(this.topic, this.key, this.payload);
+			if (this.traceParent != null) {
+				record.headers().add(TraceParents.HEADER, this.traceParent.getBytes(StandardCharsets.US_ASCII));
+			}
+			return record;
+		}
+
 	}
 
 	@Override

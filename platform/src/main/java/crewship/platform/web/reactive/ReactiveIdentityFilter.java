@@ -1,5 +1,7 @@
 package crewship.platform.web.reactive;
 
+import java.net.InetSocketAddress;
+
 import reactor.core.publisher.Mono;
 
 import org.springframework.core.Ordered;
@@ -25,9 +27,17 @@ public class ReactiveIdentityFilter implements WebFilter, Ordered {
 
 	private final OpenPaths openPaths;
 
-	public ReactiveIdentityFilter(IdentityAssertionVerifier verifier, OpenPaths openPaths) {
+	private final int managementPort;
+
+	/**
+	 * @param managementPort the actuator's own port when it has one (else 0): a reactive
+	 * management server shares the application's web filters, but it serves only the
+	 * actuator, to the operator's network (Prometheus), never through the gateway
+	 */
+	public ReactiveIdentityFilter(IdentityAssertionVerifier verifier, OpenPaths openPaths, int managementPort) {
 		this.verifier = verifier;
 		this.openPaths = openPaths;
+		this.managementPort = managementPort;
 	}
 
 	@Override
@@ -37,7 +47,7 @@ public class ReactiveIdentityFilter implements WebFilter, Ordered {
 
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-		if (this.openPaths.contains(exchange.getRequest().getPath().value())) {
+		if (this.openPaths.contains(exchange.getRequest().getPath().value()) || onManagementPort(exchange)) {
 			return chain.filter(exchange);
 		}
 		String token = exchange.getRequest().getHeaders().getFirst(IdentityAssertion.HEADER);
@@ -51,6 +61,11 @@ public class ReactiveIdentityFilter implements WebFilter, Ordered {
 			return ReactiveProblems.write(exchange, HttpStatus.UNAUTHORIZED, "Invalid identity assertion");
 		}
 		return chain.filter(exchange);
+	}
+
+	private boolean onManagementPort(ServerWebExchange exchange) {
+		InetSocketAddress local = exchange.getRequest().getLocalAddress();
+		return this.managementPort > 0 && local != null && local.getPort() == this.managementPort;
 	}
 
 }

@@ -1,5 +1,6 @@
 package crewship.platform.web.reactive;
 
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -28,8 +29,9 @@ public class ReactiveWebAutoConfiguration {
 	@Bean
 	@ConditionalOnBean(IdentityAssertionVerifier.class)
 	@ConditionalOnMissingBean(IdentityAssertionSigner.class)
-	ReactiveIdentityFilter reactiveIdentityFilter(IdentityAssertionVerifier verifier, OpenPaths openPaths) {
-		return new ReactiveIdentityFilter(verifier, openPaths);
+	ReactiveIdentityFilter reactiveIdentityFilter(IdentityAssertionVerifier verifier, OpenPaths openPaths,
+			@Value("${management.server.port:0}") int managementPort) {
+		return new ReactiveIdentityFilter(verifier, openPaths, managementPort);
 	}
 
 }
