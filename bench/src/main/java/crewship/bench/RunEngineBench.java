@@ -57,12 +57,17 @@ import tools.jackson.databind.node.ObjectNode;
  * Starts its own suite like the other benchmarks. Run with
  * {@code ./mvnw -Pbench -pl bench exec:java -Dexec.mainClass=crewship.bench.RunEngineBench}.
  * <p>
- * TODO(lead): the provider case — the same runs/s measure with the LLM runtime pointed at
- * a WireMock provider that answers in 200 ms (the runtime router and its provider
- * settings are the llm part's; once merged: start WireMock here, give the agents an
- * {@code llm_provider} and a credential, set the provider base URL in the suite's
- * environment, and add a third measure; expect ≥ 200 concurrent provider calls to hold
- * with {@code CREWSHIP_ENGINE_MAX_IN_FLIGHT} ≥ 200).
+ * TODO(lead): the provider case, once the llm part is merged — the same runs/s measure
+ * with its LLM runtime pointed at a WireMock provider whose streaming answer takes 200
+ * ms: start a WireMock server here (fixed delay 200 ms, a streamed Messages answer in the
+ * provider's SSE shape, as the llm part's tests stub it), start the suite with
+ * {@code CREWSHIP_ANTHROPIC_BASE_URL} at it, give each agent {@code llm_provider}
+ * {@code anthropic} and a vault credential in its {@code ANTHROPIC_API_KEY} slot (the
+ * agents' credential assignment API), and report runs/s next to the local runtime's. With
+ * {@code CREWSHIP_ENGINE_MAX_IN_FLIGHT} ≥ 200 the engine holds ≥ 200 provider calls at
+ * once (mission-service's EngineLoadTests prove it in process); this measures it through
+ * the real HTTP client. Not written blind here: the stub must match the provider client's
+ * parser, which this branch does not have.
  */
 public final class RunEngineBench {
 

@@ -294,4 +294,32 @@ class EngineTests extends MissionTestSupport {
 		assertThat(column(runId, "error", String.class)).contains("Casper cannot run while it is expired");
 	}
 
+	@Test
+	void replicaThatStopsHandsItsRunsBackAtOnce() {
+		String crewId = crew("Handover");
+		String agentId = agent(crewId, "Baton");
+		RunEngine leaving = this.engines.create("test-leaving-" + Cuid.next().substring(0, 6));
+		this.engines.local().pause();
+		String runId;
+		long stopped;
+		try {
+			leaving.start();
+			runId = submit(agentId, crewId, "Relay [[local:slow=1000]]");
+			await("claimed by the leaving replica", Duration.ofSeconds(5),
+					() -> leaving.replicaId().equals(column(runId, "lease_owner", String.class)));
+			leaving.stop(); // a graceful shutdown: interrupted, handed back as PENDING
+			stopped = System.nanoTime();
+			assertThat(status(runId)).isEqualTo(RunStatus.PENDING);
+		}
+		finally {
+			this.engines.local().resume();
+		}
+		await("taken over", Duration.ofSeconds(5), () -> "test-main".equals(column(runId, "claimed_by", String.class)));
+		assertThat((System.nanoTime() - stopped) / 1_000_000).as("long before its lease (3 s) would expire")
+			.isLessThan(1500);
+		awaitStatus(runId, RunStatus.COMPLETED);
+		assertThat(column(runId, "attempt", Integer.class)).isEqualTo(2);
+		assertThat(column(runId, "recovered", Boolean.class)).isTrue();
+	}
+
 }
