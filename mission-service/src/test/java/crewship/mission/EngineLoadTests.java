@@ -9,11 +9,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.transaction.support.TransactionTemplate;
 
 import crewship.mission.engine.AgentRuntime;
 import crewship.mission.engine.RunEngine;
 import crewship.mission.engine.RunEngines;
 import crewship.mission.engine.RunOutcome;
+import crewship.mission.runs.NewRun;
+import crewship.mission.runs.Trigger;
 import crewship.platform.ids.Cuid;
 import crewship.platform.testing.TestKafka;
 import tools.jackson.databind.JsonNode;
@@ -39,11 +42,17 @@ class EngineLoadTests extends MissionTestSupport {
 		}
 		AtomicInteger inCall = new AtomicInteger();
 		AtomicInteger mostInCall = new AtomicInteger();
-		// a provider call: blocks its thread for a while, as an HTTP call does
+		// a provider call: blocks its thread as an HTTP call does — here until 200 calls
+		// are in flight together (or 20 s passed), so the count does not depend on how
+		// fast this machine submits and claims
 		AgentRuntime provider = (request, output) -> {
 			mostInCall.accumulateAndGet(inCall.incrementAndGet(), Math::max);
+			long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
 			try {
-				Thread.sleep(1500);
+				while (mostInCall.get() < 200 && System.nanoTime() < deadline) {
+					Thread.sleep(20);
+				}
+				Thread.sleep(50);
 			}
 			finally {
 				inCall.decrementAndGet();
@@ -56,10 +65,15 @@ class EngineLoadTests extends MissionTestSupport {
 		this.engines.local().pause();
 		try {
 			loaded.start();
-			List<String> ids = new ArrayList<>();
-			for (int i = 0; i < 250; i++) {
-				ids.add(submit(agents.get(i % agents.size()), crewId, "call " + i));
-			}
+			List<String> ids = new TransactionTemplate(this.transactionManager).execute(status -> {
+				List<String> submitted = new ArrayList<>();
+				for (int i = 0; i < 250; i++) {
+					submitted.add(this.runs
+						.submit(new NewRun(this.workspaceId, agents.get(i % agents.size()), crewId, Trigger.MANUAL,
+								"call " + i, List.of(), null, null, null, null, List.of(), null, this.ownerId)));
+				}
+				return submitted;
+			});
 			await("250 runs completed", Duration.ofSeconds(60),
 					() -> this.jdbc.queryForObject(
 							"select count(*) from run where id = any(?) and status = 'COMPLETED'", Integer.class,

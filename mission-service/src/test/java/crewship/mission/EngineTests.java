@@ -45,11 +45,18 @@ class EngineTests extends MissionTestSupport {
 	void runIsClaimedAtOnceAndAnnouncedAsStartedThenUpdated() {
 		String crewId = crew("Backend");
 		String agentId = agent(crewId, "Viktor");
-		long submitted = System.nanoTime();
+		// accepted → RUNNING: the local engine is woken by the commit, not by its poll
+		List<Long> claimMillis = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			long submitted = System.nanoTime();
+			String queued = submit(agentId, crewId, "Warm-up " + i);
+			await("claimed", Duration.ofSeconds(5), () -> status(queued) != RunStatus.PENDING);
+			claimMillis.add((System.nanoTime() - submitted) / 1_000_000);
+		}
+		claimMillis.sort(null);
+		System.out.println("Accepted → RUNNING, 20 runs one after another (ms, sorted): " + claimMillis);
+		assertThat(claimMillis.get(18)).as("accepted → RUNNING, p95 of 20: " + claimMillis).isLessThan(250);
 		String runId = submit(agentId, crewId, "Summarise the release notes");
-		await("claimed", Duration.ofSeconds(5), () -> status(runId) != RunStatus.PENDING);
-		long claimedMillis = (System.nanoTime() - submitted) / 1_000_000;
-		assertThat(claimedMillis).as("accepted → RUNNING").isLessThan(250);
 		awaitStatus(runId, RunStatus.COMPLETED);
 
 		List<JsonNode> events = missionEvents(runId, read -> types(read).contains("run.updated"));

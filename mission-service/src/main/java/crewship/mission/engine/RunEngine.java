@@ -144,14 +144,26 @@ public class RunEngine {
 		halt(Stop.SHUTDOWN);
 		List<String> handedBack = new ArrayList<>(this.inFlight.keySet());
 		awaitExecutions(Duration.ofSeconds(5));
-		if (!handedBack.isEmpty()) {
-			int released = this.jdbc.update("""
-					update run set status = 'PENDING', lease_owner = null, lease_expires_at = null, updated_at = now()
-					 where id = any(?) and status = 'RUNNING' and lease_owner = ?
-					""", handedBack.toArray(String[]::new), this.replicaId);
-			log.info("Run engine {} handed back {} runs", this.replicaId, released);
+		try {
+			// one statement: at shutdown the database may be going too, and each wait for
+			// a connection costs its timeout
+			Integer released = this.jdbc.queryForObject(
+					"""
+							with released as (
+							    update run set status = 'PENDING', lease_owner = null, lease_expires_at = null, updated_at = now()
+							     where id = any(?) and status = 'RUNNING' and lease_owner = ? returning id),
+							     gone as (delete from engine_replica where replica_id = ?)
+							select count(*) from released
+							""",
+					Integer.class, handedBack.toArray(String[]::new), this.replicaId, this.replicaId);
+			if (released != null && released > 0) {
+				log.info("Run engine {} handed back {} runs", this.replicaId, released);
+			}
 		}
-		this.jdbc.update("delete from engine_replica where replica_id = ?", this.replicaId);
+		catch (RuntimeException ex) {
+			log.warn("Run engine {} could not hand its runs back ({}); their leases will expire", this.replicaId,
+					ex.toString());
+		}
 		log.info("Run engine {} stopped", this.replicaId);
 	}
 

@@ -1,7 +1,6 @@
 package crewship.mission.runs;
 
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -151,7 +150,7 @@ public class RunTransitions {
 			case COMPLETED, CANCELLED -> "info";
 			default -> "error";
 		};
-		String took = (run.durationMs() != null) ? " in " + Duration.ofMillis(run.durationMs()).toMillis() + " ms" : "";
+		String took = (run.durationMs() != null) ? " in " + run.durationMs() + " ms" : "";
 		this.store.log(run, now, level, "run." + run.status().name().toLowerCase(java.util.Locale.ROOT),
 				"Run " + run.id() + " " + run.status() + took + ((run.error() != null) ? ": " + run.error() : ""));
 	}
