@@ -157,6 +157,13 @@ class CrewshipTests {
 			.orElseThrow();
 		assertThat(crew.get("commands").valueStream().map(command -> command.get("path").asString()))
 			.contains("crew list", "crew get", "crew create", "crew delete");
+		JsonNode chat = manifest.get("commands")
+			.valueStream()
+			.filter(command -> command.get("path").asString().equals("chat"))
+			.findFirst()
+			.orElseThrow();
+		assertThat(chat.get("commands").valueStream().map(command -> command.get("path").asString()))
+			.contains("chat create", "chat send", "chat list", "chat read", "chat rename", "chat delete");
 		JsonNode login = manifest.get("commands")
 			.valueStream()
 			.filter(command -> command.get("path").asString().equals("login"))

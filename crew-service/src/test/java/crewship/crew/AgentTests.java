@@ -357,8 +357,13 @@ class AgentTests extends CrewTestSupport {
 
 		assertThat(this.owner.delete(ws("/api/v1/agents/" + id + "/skills/" + skillId)).status()).isEqualTo(204);
 		assertThat(this.owner.delete(ws("/api/v1/agents/" + id + "/skills/" + skillId)).status()).isEqualTo(404);
-		assertThat(types(events(id, 3))).containsExactly("agent.created", "agent.skill_assigned",
-				"agent.skill_unassigned");
+		List<JsonNode> events = events(id, 5);
+		assertThat(types(events)).containsExactly("agent.created", "agent.skill_assigned", "agent.updated",
+				"agent.skill_unassigned", "agent.updated");
+		// the run engine's copy of the agent follows its skills
+		assertThat(events.get(2).get("data").get("skills").valueStream().map(JsonNode::asString))
+			.containsExactly("pr-review");
+		assertThat(events.get(4).get("data").get("skills")).isEmpty();
 	}
 
 	@Test

@@ -44,6 +44,7 @@ import crewship.gateway.identity.WsTokenAuthenticator;
 import crewship.gateway.identity.InternalTokenAuthenticator;
 import crewship.gateway.identity.VaultVerifier;
 import crewship.gateway.identity.WebhookSignatureAuthenticator;
+import crewship.gateway.system.AuxStatusEndpoint;
 import crewship.gateway.system.EngineStatus;
 import crewship.gateway.system.SystemEndpoints;
 import crewship.gateway.ui.WebUi;
@@ -121,6 +122,11 @@ class GatewayConfiguration {
 		return new SystemEndpoints(build.getIfAvailable(), git.getIfAvailable(),
 				new EngineStatus(properties.services().get("mission-service"), signer))
 			.routes();
+	}
+
+	@Bean
+	RouterFunction<ServerResponse> auxStatusEndpoint(GatewayProperties properties, IdentityAssertionSigner signer) {
+		return new AuxStatusEndpoint(properties.services().get("mission-service"), signer).routes();
 	}
 
 	/**

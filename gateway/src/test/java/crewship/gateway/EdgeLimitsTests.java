@@ -21,9 +21,11 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
+import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.ratelimit.TokenBuckets;
 import crewship.platform.testing.TestHttp;
 import crewship.platform.testing.TestHttp.Response;
+import tools.jackson.databind.JsonNode;
 
 import static crewship.gateway.GatewayEdgeTests.assertProblem;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -53,6 +55,8 @@ class EdgeLimitsTests {
 	static final int CREDENTIAL_TEST_PER_IP = 4;
 
 	static final AtomicInteger forwarded = new AtomicInteger();
+
+	static final AtomicInteger auxAsked = new AtomicInteger();
 
 	/** Whether the stand-in for mission-service's engine status is unavailable. */
 	static volatile boolean engineDown;
@@ -288,10 +292,21 @@ class EdgeLimitsTests {
 			engineDown = false;
 		}
 
-		Response aux = api.get("/api/v1/system/aux-status", "Authorization", token);
-		assertThat(aux.status()).isEqualTo(200);
-		assertThat(aux.json().get("subsystems").isArray()).isTrue();
 		assertThat(forwarded.get()).as("none reaches a service").isEqualTo(before);
+	}
+
+	@Test
+	void auxStatusIsMissionServicesAnswerAskedAsAnInternalCaller() {
+		String token = bearer("aux-" + UUID.randomUUID());
+		int asked = auxAsked.get();
+		Response aux = this.api.validating().get("/api/v1/system/aux-status", "Authorization", token);
+		assertThat(aux.status()).as(aux.body()).isEqualTo(200);
+		assertThat(auxAsked.get()).isEqualTo(asked + 1);
+		JsonNode curator = aux.json().get("subsystems").get(0);
+		assertThat(curator.get("id").asString()).isEqualTo("curator");
+		assertThat(curator.get("source").asString()).isEqualTo("explicit");
+		assertThat(curator.get("timeout_ms").asLong()).isEqualTo(30000);
+		assertThat(curator.get("healthy").asBoolean()).isTrue();
 	}
 
 	private static void assertTooManyRequests(Response response) {
@@ -337,6 +352,19 @@ class EdgeLimitsTests {
 					else {
 						respond(exchange, 404, "{}");
 					}
+				}
+				else if (path.equals("/api/v1/internal/aux-status")) {
+					// mission-service answers internal callers only: the gateway's signed
+					// assertion
+					if (exchange.getRequestHeaders().getFirst(IdentityAssertion.HEADER) == null) {
+						respond(exchange, 404, "{}");
+						return;
+					}
+					auxAsked.incrementAndGet();
+					respond(exchange, 200, """
+							{"subsystems":[{"id":"curator","label":"Skill review + memory consolidation",
+							"provider":"anthropic","model":"claude-haiku-4-5","timeout_ms":30000,
+							"source":"explicit","healthy":true}]}""");
 				}
 				else {
 					forwarded.incrementAndGet();

@@ -147,9 +147,11 @@ class GatewayEdgeTests {
 		}
 		// the stream's route has no breaker time limit: refused by the unreachable
 		// service itself
-		Response stream = this.publicApi.get("/api/v1/journal/stream");
-		assertThat(stream.status()).isGreaterThanOrEqualTo(500);
-		assertThat(stream.header("Content-Type")).startsWith("application/problem+json");
+		for (String path : new String[] { "/api/v1/journal/stream", "/api/v1/chats/c1/stream" }) {
+			Response stream = this.publicApi.get(path);
+			assertThat(stream.status()).as(path).isGreaterThanOrEqualTo(500);
+			assertThat(stream.header("Content-Type")).as(path).startsWith("application/problem+json");
+		}
 	}
 
 	@Test

@@ -67,7 +67,10 @@ final class AuthServiceStandIn {
 		LIVE_SESSIONS.remove(sessionId);
 	}
 
-	/** crew-service knows the crew (or agent) as belonging to the workspace. */
+	/**
+	 * crew-service knows the crew (or agent), mission-service the chat, as belonging to
+	 * the workspace.
+	 */
 	static void entity(String kind, String id, String workspaceId) {
 		ENTITIES.put(kind + "/" + id, workspaceId);
 	}
@@ -135,7 +138,8 @@ final class AuthServiceStandIn {
 					answer(exchange, (userId != null) ? 200 : 404, (userId != null)
 							? "{\"session_id\":\"" + sessionId + "\",\"user_id\":\"" + userId + "\"}" : "{}");
 				}
-				else if (path.startsWith("/api/v1/internal/crews/") || path.startsWith("/api/v1/internal/agents/")) {
+				else if (path.startsWith("/api/v1/internal/crews/") || path.startsWith("/api/v1/internal/agents/")
+						|| path.startsWith("/api/v1/internal/chats/")) {
 					lookup(exchange, path.substring("/api/v1/internal/".length()));
 				}
 				else {

@@ -357,13 +357,12 @@ class CliSystemTests {
 	}
 
 	/**
-	 * Missions, chats and an agent's recent log lines are mission-service's: skipped
-	 * until it serves /api/v1/missions. A chat message goes over /ws and its answer
-	 * streams back (the local runtime answers without a model).
+	 * Missions and an agent's recent log lines are mission-service's: skipped until it
+	 * serves /api/v1/missions (chats have a test of their own below).
 	 */
 	@Test
 	@Order(12)
-	void runsMissionsAndChatsLive() {
+	void runsMissionsLive() {
 		Assumptions.assumeTrue(
 				Client.get(gateway + "/api/v1/missions?workspace_id=" + workspaceId(), "Cookie", user.cookieHeader())
 					.status() == 200,
@@ -386,13 +385,60 @@ class CliSystemTests {
 		assertThat(task.status()).as(task.body()).isIn(200, 201);
 		ok("mission", "start", missionId);
 		exits(3, cli("mission", "show", "nosuchmission"));
+		assertThat(ok("logs", lead, "-f", "json").json().has("logs")).isTrue();
+	}
 
-		String chatId = ok("chat", "create", lead, "-f", "quiet").out().trim();
+	/**
+	 * Chats are mission-service's: skipped until it serves an agent's chats. A chat
+	 * message goes over /ws and its answer streams back (the local runtime answers
+	 * without a model): text frames, then done; the transcript keeps both sides.
+	 */
+	@Test
+	@Order(15)
+	void chatsWithAnAgentLive() {
+		Assumptions.assumeTrue(Client
+			.get(gateway + "/api/v1/agents/none/chats?workspace_id=" + workspaceId(), "Cookie", user.cookieHeader())
+			.status() == 200, "mission-service does not serve chats yet");
+		String talk = "talk-" + crewSlug;
+		ok("crew", "create", "--name", "Talk Crew", "--slug", talk);
+		String agent = "ada-" + crewSlug;
+		ok("agent", "create", "--name", "Ada", "--slug", agent, "--crew", talk, "--role", "LEAD");
+
+		String chatId = ok("chat", "create", agent, "-f", "quiet").out().trim();
+		assertThat(chatId).isNotBlank();
 		Run sent = cli("chat", "send", chatId, "Summarise the release notes", "--idle", "60");
 		assertThat(sent.exit()).as(sent.toString()).isZero();
 		assertThat(sent.out()).as("the answer streamed back").isNotBlank();
-		assertThat(ok("chat", chatId).out()).contains("Summarise the release notes");
-		assertThat(ok("logs", lead, "-f", "json").json().has("logs")).isTrue();
+		// as frames: text first, the end after it
+		Run frames = cli("chat", "send", chatId, "And the known issues?", "--idle", "60", "-f", "ndjson");
+		assertThat(frames.exit()).as(frames.toString()).isZero();
+		List<String> types = frames.out()
+			.lines()
+			.map(line -> Client.JSON.readTree(line).path("type").asString())
+			.filter(type -> type.equals("text") || type.equals("done") || type.equals("result"))
+			.toList();
+		assertThat(types).as(frames.out()).isNotEmpty().startsWith("text");
+		assertThat(types.get(types.size() - 1)).isIn("done", "result");
+		String transcript = ok("chat", chatId).out();
+		assertThat(transcript).contains("Summarise the release notes").contains("And the known issues?");
+		assertThat(ok("chat", chatId, "-f", "json").json().valueStream().map(m -> m.get("role").asString()))
+			.containsExactly("user", "assistant", "user", "assistant");
+
+		// the chat among the agent's chats, renamed (the agent found by walking), read,
+		// deleted
+		JsonNode listed = ok("chat", "list", agent, "-f", "json").json();
+		assertThat(listed).singleElement().satisfies(chat -> {
+			assertThat(chat.get("id").asString()).isEqualTo(chatId);
+			assertThat(chat.get("message_count").asInt()).isEqualTo(4);
+			assertThat(chat.get("unread_count").asInt()).isEqualTo(2);
+		});
+		assertThat(ok("chat", "rename", chatId, "Release\nnotes", "-f", "json").json().get("title").asString())
+			.isEqualTo("Release notes");
+		ok("chat", "read", chatId, "--agent", agent);
+		assertThat(ok("chat", "list", agent, "-f", "json").json().get(0).get("unread_count").asInt()).isZero();
+		exits(2, cli("chat", "delete", chatId));
+		ok("chat", "delete", chatId, "--yes");
+		exits(3, cli("chat", chatId));
 	}
 
 	/**

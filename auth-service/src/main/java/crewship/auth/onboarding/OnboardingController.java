@@ -22,6 +22,7 @@ import crewship.auth.workspaces.WorkspaceContext;
 import crewship.auth.workspaces.WorkspaceService;
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.web.ProblemException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The first-run wizard of the current workspace. Its workspace steps (name, language,
@@ -76,7 +77,9 @@ class OnboardingController {
 	}
 
 	@PostMapping("/api/v1/onboarding/complete")
-	Map<String, Object> complete(IdentityAssertion caller, HttpServletRequest request) {
+	Map<String, Object> complete(
+			/* parsed only to refuse a malformed body */ @RequestBody(required = false) JsonNode ignoredBody,
+			IdentityAssertion caller, HttpServletRequest request) {
 		this.workspaces.completeOnboarding(caller, this.context.require(caller, request));
 		return Map.of("status", "completed");
 	}

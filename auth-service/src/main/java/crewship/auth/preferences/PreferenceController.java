@@ -35,7 +35,7 @@ class PreferenceController {
 
 	@PutMapping("/api/v1/me/preferences/{key}")
 	@ResponseStatus(HttpStatus.NO_CONTENT)
-	void put(@PathVariable String key, @RequestBody(required = false) String body, IdentityAssertion caller) {
+	void put(@PathVariable String key, @RequestBody(required = false) byte[] body, IdentityAssertion caller) {
 		this.preferences.put(caller.requireUser(), key, body);
 	}
 

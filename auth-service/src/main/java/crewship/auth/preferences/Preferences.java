@@ -1,5 +1,8 @@
 package crewship.auth.preferences;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.sql.Timestamp;
 import java.util.LinkedHashMap;
@@ -54,14 +57,35 @@ class Preferences {
 	 * adding keys at once cannot both pass the key cap.
 	 */
 	@Transactional
-	void put(String userId, String key, String body) {
-		requireKey(key);
-		if (body == null || body.isBlank()) {
-			throw ProblemException.badRequest("The body must be a JSON value");
+	/**
+	 * The body as text, refusing bytes that are not UTF-8: a lenient decoding would store
+	 * replacement characters the client never sent.
+	 */
+	private static String strictUtf8(byte[] raw) {
+		if (raw == null) {
+			return null;
 		}
-		if (body.getBytes(StandardCharsets.UTF_8).length > MAX_VALUE_BYTES) {
+		try {
+			return StandardCharsets.UTF_8.newDecoder()
+				.onMalformedInput(CodingErrorAction.REPORT)
+				.onUnmappableCharacter(CodingErrorAction.REPORT)
+				.decode(ByteBuffer.wrap(raw))
+				.toString();
+		}
+		catch (CharacterCodingException ex) {
+			throw ProblemException.badRequest("The body is not UTF-8");
+		}
+	}
+
+	void put(String userId, String key, byte[] raw) {
+		requireKey(key);
+		if (raw != null && raw.length > MAX_VALUE_BYTES) {
 			throw new ProblemException(HttpStatus.CONTENT_TOO_LARGE,
 					"A preference value is at most " + MAX_VALUE_BYTES + " bytes");
+		}
+		String body = strictUtf8(raw);
+		if (body == null || body.isBlank()) {
+			throw ProblemException.badRequest("The body must be a JSON value");
 		}
 		try {
 			this.json.readTree(body);

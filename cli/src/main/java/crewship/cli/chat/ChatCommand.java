@@ -12,6 +12,7 @@ import crewship.cli.CliCommand;
 import crewship.cli.Failure;
 import crewship.cli.Output;
 import crewship.cli.Output.Column;
+import crewship.cli.Prompts;
 import crewship.cli.Refs;
 import crewship.cli.live.Live;
 import tools.jackson.databind.JsonNode;
@@ -23,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code --follow} keeps streaming the session.
  */
 @Command(name = "chat", description = "Print a chat's transcript; create a chat; send a message and stream the answer.",
-		subcommands = { ChatCommand.Create.class, ChatCommand.Send.class })
+		subcommands = { ChatCommand.Create.class, ChatCommand.Send.class, ChatCommand.ListChats.class,
+				ChatCommand.Read.class, ChatCommand.Rename.class, ChatCommand.Delete.class })
 public class ChatCommand extends CliCommand {
 
 	@Parameters(index = "0", arity = "0..1", paramLabel = "CHAT_ID")
@@ -158,6 +160,124 @@ public class ChatCommand extends CliCommand {
 		protected void run() {
 			ChatCommand.stream(out(), ctx().workspaceApi(), this.chatId, this.message, Duration.ofSeconds(this.idle),
 					true);
+		}
+
+	}
+
+	/**
+	 * The agent a chat belongs to: {@code --agent} when given, else each agent's chats
+	 * are asked until one holds the chat (the reference CLI's walk).
+	 */
+	static String agentOf(Api api, String chatId, String agent) {
+		if (agent != null) {
+			return Refs.agentId(api, agent);
+		}
+		JsonNode agents = api.get(Api.path("/api/v1/agents", "limit", 100));
+		for (JsonNode candidate : agents.isArray() ? agents : agents.path("data")) {
+			String agentId = candidate.path("id").asString();
+			JsonNode chats = api.get(Api.path("/api/v1/agents/" + Api.segment(agentId) + "/chats", "limit", 100));
+			for (JsonNode chat : chats) {
+				if (chatId.equals(chat.path("id").asString())) {
+					return agentId;
+				}
+			}
+		}
+		throw Failure.notFound("chat " + chatId + " not found in any agent's recent sessions (pass --agent)");
+	}
+
+	static String chatPath(String agentId, String chatId) {
+		return "/api/v1/agents/" + Api.segment(agentId) + "/chats/" + Api.segment(chatId);
+	}
+
+	@Command(name = "list", description = "List an agent's recent chats, by last activity.")
+	static class ListChats extends CliCommand {
+
+		@Parameters(index = "0", paramLabel = "AGENT")
+		String agent;
+
+		@Option(names = "--limit", defaultValue = "50", description = "At most this many (1-100).")
+		int limit;
+
+		@Override
+		protected void run() {
+			Api api = ctx().workspaceApi();
+			String agentId = Refs.agentId(api, this.agent);
+			JsonNode chats = api
+				.get(Api.path("/api/v1/agents/" + Api.segment(agentId) + "/chats", "limit", this.limit));
+			out().list(chats,
+					List.of(Column.of("ID", "id"), Column.of("TITLE", "title"), Column.of("STATUS", "status"),
+							Column.of("MSGS", "message_count"),
+							new Column("UNREAD",
+									chat -> (chat.path("unread_count").asInt(0) > 0)
+											? String.valueOf(chat.path("unread_count").asInt()) : "-"),
+							Column.of("LAST ACTIVITY", "last_activity_at"), Column.of("ORIGIN", "origin")));
+		}
+
+	}
+
+	@Command(name = "read", description = "Mark a chat read for you (clears its unread count).")
+	static class Read extends CliCommand {
+
+		@Parameters(index = "0", paramLabel = "CHAT_ID")
+		String chatId;
+
+		@Option(names = "--agent", paramLabel = "AGENT", description = "The chat's agent (found by default).")
+		String agent;
+
+		@Override
+		protected void run() {
+			Api api = ctx().workspaceApi();
+			JsonNode read = api.put(chatPath(agentOf(api, this.chatId, this.agent), this.chatId) + "/read",
+					Api.object());
+			out().done("Chat " + this.chatId + " marked read.", read);
+		}
+
+	}
+
+	@Command(name = "rename", aliases = "title", description = "Give a chat a title.")
+	static class Rename extends CliCommand {
+
+		@Parameters(index = "0", paramLabel = "CHAT_ID")
+		String chatId;
+
+		@Parameters(index = "1", paramLabel = "TITLE")
+		String title;
+
+		@Option(names = "--agent", paramLabel = "AGENT", description = "The chat's agent (found by default).")
+		String agent;
+
+		@Override
+		protected void run() {
+			Api api = ctx().workspaceApi();
+			JsonNode renamed = api.patch(chatPath(agentOf(api, this.chatId, this.agent), this.chatId),
+					Api.object().put("title", this.title));
+			String stored = renamed.path("title").asString();
+			out().done("Chat " + this.chatId + " renamed to \"" + stored + "\".",
+					Api.object().put("id", this.chatId).put("title", stored));
+		}
+
+	}
+
+	@Command(name = "delete", description = "Delete a chat, its messages and read cursors.")
+	static class Delete extends CliCommand {
+
+		@Parameters(index = "0", paramLabel = "CHAT_ID")
+		String chatId;
+
+		@Option(names = "--agent", paramLabel = "AGENT", description = "The chat's agent (found by default).")
+		String agent;
+
+		@Option(names = { "-y", "--yes" }, description = "Skip the confirmation prompt.")
+		boolean yes;
+
+		@Override
+		protected void run() {
+			Api api = ctx().workspaceApi();
+			String agentId = agentOf(api, this.chatId, this.agent);
+			Prompts.confirm("Delete chat " + this.chatId + "?", this.yes);
+			api.delete(chatPath(agentId, this.chatId));
+			out().done("Chat " + this.chatId + " deleted.",
+					Api.object().put("chat_id", this.chatId).put("status", "deleted"));
 		}
 
 	}

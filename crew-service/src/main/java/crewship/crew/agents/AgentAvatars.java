@@ -87,7 +87,7 @@ class AgentAvatars {
 	 */
 	private void changed(Scope scope, Agent agent) {
 		this.changes.record("agent.updated", scope.workspaceId(), "agent", agent.id, scope.userId(),
-				AgentService.summary(agent));
+				this.agents.summary(agent));
 	}
 
 	private static String sha256(String svg) {

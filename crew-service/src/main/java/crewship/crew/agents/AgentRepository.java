@@ -54,6 +54,11 @@ interface AgentRepository extends JpaRepository<Agent, String> {
 	@Query(value = "select count(*) from agent_skill where agent_id = ?1", nativeQuery = true)
 	long skillCount(String agentId);
 
+	/** The names of the agent's skills, in assignment order (at most 100). */
+	@Query(value = "select s.name from agent_skill a join skill s on s.id = a.skill_id where a.agent_id = ?1 "
+			+ "order by a.created_at, a.id limit 100", nativeQuery = true)
+	List<String> skillNames(String agentId);
+
 	/**
 	 * Forgets the agent's stored avatar render and its hash on the row (which no entity
 	 * save writes). @return 1 when there was one

@@ -281,9 +281,14 @@ public class AgentService {
 
 	/**
 	 * What an agent event carries: enough for another service's local copy (names on
-	 * issues, the crew's LEAD).
+	 * issues, the crew's LEAD) and for the run engine's (provider, model, timeout, the
+	 * agent's own persona — bounded by the persona cap — and the names of its skills).
 	 */
-	static Map<String, Object> summary(Agent agent) {
+	Map<String, Object> summary(Agent agent) {
+		return summary(agent, this.agents.skillNames(agent.id));
+	}
+
+	static Map<String, Object> summary(Agent agent, List<String> skills) {
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("id", agent.id);
 		data.put("crew_id", agent.crewId);
@@ -292,7 +297,31 @@ public class AgentService {
 		data.put("status", agent.status);
 		data.put("ephemeral", agent.ephemeral);
 		data.put("agent_role", agent.agentRole);
+		data.put("llm_provider", agent.llmProvider);
+		data.put("llm_model", agent.llmModel);
+		data.put("timeout_seconds", agent.timeoutSeconds);
+		data.put("persona", bounded(agent.persona));
+		data.put("skills", List.copyOf(skills));
 		return data;
+	}
+
+	private static String bounded(String persona) {
+		if (persona == null || persona.length() <= PersonaStore.CAP_BYTES) {
+			return persona;
+		}
+		return persona.substring(0, PersonaStore.CAP_BYTES);
+	}
+
+	/**
+	 * {@code agent.updated} with the agent's summary after a change that is not a PATCH
+	 * of the agent (its persona, its skills), so every local copy follows.
+	 * @param change what changed ({@code persona_set}, {@code skills}, …)
+	 */
+	public void changed(Scope scope, String agentId, String change) {
+		Agent agent = find(scope, agentId);
+		Map<String, Object> data = summary(agent);
+		data.put("change", change);
+		this.changes.record("agent.updated", scope.workspaceId(), "agent", agent.id, scope.userId(), data);
 	}
 
 	// --- persona
@@ -332,8 +361,9 @@ public class AgentService {
 		agent.persona = content;
 		agent.touch();
 		Instant written = this.personas.recordWrite("agent", agent.id, content, scope.userId());
-		this.changes.record("agent.updated", scope.workspaceId(), "agent", agent.id, scope.userId(),
-				Map.of("id", agent.id, "change", "persona_set"));
+		Map<String, Object> data = summary(agent);
+		data.put("change", "persona_set");
+		this.changes.record("agent.updated", scope.workspaceId(), "agent", agent.id, scope.userId(), data);
 		return Map.of("layer", "agent", "bytes", bytes, "updated", written);
 	}
 
@@ -344,8 +374,9 @@ public class AgentService {
 		if (agent.persona != null) {
 			agent.persona = null;
 			agent.touch();
-			this.changes.record("agent.updated", scope.workspaceId(), "agent", agent.id, scope.userId(),
-					Map.of("id", agent.id, "change", "persona_reset"));
+			Map<String, Object> data = summary(agent);
+			data.put("change", "persona_reset");
+			this.changes.record("agent.updated", scope.workspaceId(), "agent", agent.id, scope.userId(), data);
 		}
 	}
 

@@ -124,7 +124,7 @@ class Hiring {
 		agent.llmModel = (request.model() != null && !request.model().isBlank()) ? request.model().trim() : null;
 		agent.parentLeadId = parentLead;
 		this.agents.saveAndFlush(agent);
-		Map<String, Object> data = AgentService.summary(agent);
+		Map<String, Object> data = this.agentService.summary(agent);
 		data.put("decision", decision.wire);
 		data.put("template_slug", template.slug());
 		data.put("expires_at", agent.expiresAt);
@@ -156,7 +156,7 @@ class Hiring {
 		}
 		agent.rehire(terms);
 		this.agents.saveAndFlush(agent);
-		Map<String, Object> data = AgentService.summary(agent);
+		Map<String, Object> data = this.agentService.summary(agent);
 		data.put("expires_at", agent.expiresAt);
 		this.changes.record("agent.rehired", scope.workspaceId(), "agent", agent.id, scope.userId(), data);
 		return HireView.of(this.agentService.view(agent), decision);
@@ -169,8 +169,9 @@ class Hiring {
 		if (this.agents.approvePending(agent.id) != 1) {
 			throw ProblemException.conflict("Agent is not in PENDING_REVIEW");
 		}
-		this.changes.record("agent.hire_approved", scope.workspaceId(), "agent", agent.id, scope.userId(),
-				Map.of("id", agent.id, "crew_id", agent.crewId, "status", Agent.IDLE));
+		Map<String, Object> data = this.agentService.summary(agent);
+		data.put("status", Agent.IDLE);
+		this.changes.record("agent.hire_approved", scope.workspaceId(), "agent", agent.id, scope.userId(), data);
 		return Map.of("id", agent.id, "status", Agent.IDLE, "crew_id", agent.crewId);
 	}
 

@@ -25,6 +25,7 @@ import crewship.platform.internal.InternalCallers;
 import crewship.platform.membership.WorkspaceRole.Action;
 import crewship.platform.web.PageParams;
 import crewship.platform.web.ProblemException;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The escalation endpoints of crews.mdx, and the agent's side on the internal listener:
@@ -83,7 +84,9 @@ class EscalationController {
 	}
 
 	@PostMapping("/api/v1/escalations/sweep-expired")
-	Map<String, Object> sweep(IdentityAssertion caller, HttpServletRequest request) {
+	Map<String, Object> sweep(
+			/* parsed only to refuse a malformed body */ @RequestBody(required = false) JsonNode ignoredBody,
+			IdentityAssertion caller, HttpServletRequest request) {
 		return Map.of("expired", this.escalations.sweep(this.scopes.require(caller, request, Action.MANAGE)));
 	}
 

@@ -15,6 +15,8 @@ import crewship.crew.workspace.WorkspaceScope;
 import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.membership.WorkspaceRole.Action;
 import crewship.platform.web.ProblemException;
+import tools.jackson.databind.JsonNode;
+import org.springframework.web.bind.annotation.RequestBody;
 
 /**
  * {@code /api/v1/mcp-registry}: list and search for any signed-in user (no workspace: the
@@ -59,7 +61,9 @@ class McpRegistryController {
 
 	@PostMapping("/api/v1/mcp-registry/sync")
 	@ResponseStatus(HttpStatus.ACCEPTED)
-	Map<String, Object> sync(IdentityAssertion caller, HttpServletRequest request) {
+	Map<String, Object> sync(
+			/* parsed only to refuse a malformed body */ @RequestBody(required = false) JsonNode ignoredBody,
+			IdentityAssertion caller, HttpServletRequest request) {
 		WorkspaceScope.Scope scope = this.scopes.require(caller, request, Action.MANAGE);
 		return this.registry.requestSync(scope.workspaceId(), scope.userId());
 	}

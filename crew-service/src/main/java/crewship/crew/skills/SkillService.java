@@ -182,8 +182,17 @@ public class SkillService {
 		if (skill.isBundled()) {
 			throw ProblemException.forbidden("Bundled skills cannot be deleted; the server seeds them at every start");
 		}
+		List<String> holders = this.jdbc.sql("""
+				select a.agent_id from agent_skill a join agent g on g.id = a.agent_id
+				 where a.skill_id = :id and g.workspace_id = :ws and g.deleted_at is null order by a.agent_id""")
+			.param("id", skill.id)
+			.param("ws", scope.workspaceId())
+			.query(String.class)
+			.list();
 		int removed = this.jdbc.sql("delete from agent_skill where skill_id = :id").param("id", skill.id).update();
 		this.jdbc.sql("delete from skill where id = :id").param("id", skill.id).update();
+		// the agents that held it run without it from now on
+		holders.forEach(agentId -> this.agents.changed(scope, agentId, "skills"));
 		Map<String, Object> data = new LinkedHashMap<>();
 		data.put("id", skill.id);
 		data.put("slug", skill.slug);
@@ -304,6 +313,7 @@ public class SkillService {
 		AgentSkill assignment = this.assignments.saveAndFlush(new AgentSkill(agent, skill.id, config));
 		this.changes.record("agent.skill_assigned", scope.workspaceId(), "agent", agent, scope.userId(),
 				event(agent, skill, assignment.id));
+		this.agents.changed(scope, agent, "skills");
 		return assignment.id;
 	}
 
@@ -313,9 +323,11 @@ public class SkillService {
 		AgentSkill assignment = this.assignments.findByAgentIdAndSkillId(agent, skillId)
 			.orElseThrow(() -> ProblemException.notFound("Skill assignment not found"));
 		this.assignments.delete(assignment);
+		this.assignments.flush();
 		Skill skill = this.skills.findById(skillId).orElseThrow();
 		this.changes.record("agent.skill_unassigned", scope.workspaceId(), "agent", agent, scope.userId(),
 				event(agent, skill, assignment.id));
+		this.agents.changed(scope, agent, "skills");
 	}
 
 	private static Map<String, Object> event(String agentId, Skill skill, String assignmentId) {

@@ -38,8 +38,8 @@ import crewship.platform.identity.IdentityAssertion;
  * <li>{@code GET /api/v1/crewshipd}: the run engine's state from mission-service
  * ({@link EngineStatus}) in the crew pages' status vocabulary; {@code not_configured}
  * only when no engine status source is wired;</li>
- * <li>{@code GET /api/v1/system/aux-status}: no subsystem of the suite uses an auxiliary
- * model yet, so the list is empty.</li>
+ * <li>{@code GET /api/v1/system/aux-status} is {@link AuxStatusEndpoint}'s:
+ * mission-service resolves the auxiliary models.</li>
  * </ul>
  */
 public class SystemEndpoints {
@@ -69,7 +69,6 @@ public class SystemEndpoints {
 			.GET("/api/v1/crewshipd",
 					request -> (this.engine != null) ? this.engine.status().flatMap(SystemEndpoints::ok)
 							: ok(CrewshipdStatus.NOT_CONFIGURED))
-			.GET("/api/v1/system/aux-status", request -> ok(new AuxStatus(List.of())))
 			.filter(authenticated())
 			.build();
 	}
@@ -112,7 +111,7 @@ public class SystemEndpoints {
 	/**
 	 * Any authenticated caller; anonymous (and no identity at all) is 401 problem+json.
 	 */
-	private static HandlerFilterFunction<ServerResponse, ServerResponse> authenticated() {
+	static HandlerFilterFunction<ServerResponse, ServerResponse> authenticated() {
 		return (request, next) -> EdgeIdentityFilter.identity(request.exchange())
 			.filter(IdentityAssertion::isAuthenticated)
 			.map(caller -> next.handle(request))
@@ -163,10 +162,6 @@ public class SystemEndpoints {
 						+ "IPC are not available",
 				null);
 
-	}
-
-	/** {@code GET /api/v1/system/aux-status}. */
-	record AuxStatus(List<Object> subsystems) {
 	}
 
 }

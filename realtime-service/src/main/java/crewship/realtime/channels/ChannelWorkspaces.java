@@ -22,15 +22,17 @@ import tools.jackson.databind.json.JsonMapper;
  * Which workspace a {@code crew:}, {@code files:}, {@code agent:}, {@code mission:} or
  * {@code session:} channel belongs to: learnt from the {@code workspace_id} of the events
  * this replica fans out, and on a miss asked of the owning service through the gateway's
- * internal listener ({@code GET /api/v1/internal/crews/{id}}, {@code …/agents/{id}}).
+ * internal listener ({@code GET /api/v1/internal/crews/{id}}, {@code …/agents/{id}},
+ * {@code …/chats/{id}} for a {@code session:} channel).
  * <p>
  * An entity never moves between workspaces, so a known mapping is kept until evicted by
  * size; an owner's "no such entity" only for a few seconds (it may be created right
  * after, and a burst of subscribes to a bogus id should not each cost a call). Concurrent
- * misses for the same entity share one call. Missions and chat sessions have no owner to
- * ask yet: mission-service holds no missions or chats, and an endpoint answering 404 for
- * everything would be a stub posing as an answer; such a channel is known only from its
- * events until it does.
+ * misses for the same entity share one call. Chat sessions are asked of mission-service,
+ * which holds the chats (a session must be subscribable before its first event: the
+ * client subscribes, then sends). Missions have no owner lookup yet (mission-service's
+ * missions part has not added {@code /api/v1/internal/missions/{id}}); such a channel is
+ * known only from its events until it does.
  */
 public class ChannelWorkspaces {
 
@@ -40,7 +42,7 @@ public class ChannelWorkspaces {
 
 	/** The internal lookup of each entity type that has one; the path takes the id. */
 	static final Map<String, String> OWNER_LOOKUPS = Map.of(Channel.CREW, "/api/v1/internal/crews/{id}", Channel.AGENT,
-			"/api/v1/internal/agents/{id}");
+			"/api/v1/internal/agents/{id}", Channel.SESSION, "/api/v1/internal/chats/{id}");
 
 	/** What a channel resolved to. */
 	public enum Outcome {
