@@ -45,11 +45,18 @@ class EngineTests extends MissionTestSupport {
 	void runIsClaimedAtOnceAndAnnouncedAsStartedThenUpdated() {
 		String crewId = crew("Backend");
 		String agentId = agent(crewId, "Viktor");
-		long submitted = System.nanoTime();
+		// accepted → RUNNING: the local engine is woken by the commit, not by its poll
+		List<Long> claimMillis = new ArrayList<>();
+		for (int i = 0; i < 20; i++) {
+			long submitted = System.nanoTime();
+			String queued = submit(agentId, crewId, "Warm-up " + i);
+			await("claimed", Duration.ofSeconds(5), () -> status(queued) != RunStatus.PENDING);
+			claimMillis.add((System.nanoTime() - submitted) / 1_000_000);
+		}
+		claimMillis.sort(null);
+		System.out.println("Accepted → RUNNING, 20 runs one after another (ms, sorted): " + claimMillis);
+		assertThat(claimMillis.get(18)).as("accepted → RUNNING, p95 of 20: " + claimMillis).isLessThan(250);
 		String runId = submit(agentId, crewId, "Summarise the release notes");
-		await("claimed", Duration.ofSeconds(5), () -> status(runId) != RunStatus.PENDING);
-		long claimedMillis = (System.nanoTime() - submitted) / 1_000_000;
-		assertThat(claimedMillis).as("accepted → RUNNING").isLessThan(250);
 		awaitStatus(runId, RunStatus.COMPLETED);
 
 		List<JsonNode> events = missionEvents(runId, read -> types(read).contains("run.updated"));
@@ -292,6 +299,34 @@ class EngineTests extends MissionTestSupport {
 		String runId = submit(agentId, crewId, "boo");
 		awaitStatus(runId, RunStatus.FAILED);
 		assertThat(column(runId, "error", String.class)).contains("Casper cannot run while it is expired");
+	}
+
+	@Test
+	void replicaThatStopsHandsItsRunsBackAtOnce() {
+		String crewId = crew("Handover");
+		String agentId = agent(crewId, "Baton");
+		RunEngine leaving = this.engines.create("test-leaving-" + Cuid.next().substring(0, 6));
+		this.engines.local().pause();
+		String runId;
+		long stopped;
+		try {
+			leaving.start();
+			runId = submit(agentId, crewId, "Relay [[local:slow=1000]]");
+			await("claimed by the leaving replica", Duration.ofSeconds(5),
+					() -> leaving.replicaId().equals(column(runId, "lease_owner", String.class)));
+			leaving.stop(); // a graceful shutdown: interrupted, handed back as PENDING
+			stopped = System.nanoTime();
+			assertThat(status(runId)).isEqualTo(RunStatus.PENDING);
+		}
+		finally {
+			this.engines.local().resume();
+		}
+		await("taken over", Duration.ofSeconds(5), () -> "test-main".equals(column(runId, "claimed_by", String.class)));
+		assertThat((System.nanoTime() - stopped) / 1_000_000).as("long before its lease (3 s) would expire")
+			.isLessThan(1500);
+		awaitStatus(runId, RunStatus.COMPLETED);
+		assertThat(column(runId, "attempt", Integer.class)).isEqualTo(2);
+		assertThat(column(runId, "recovered", Boolean.class)).isTrue();
 	}
 
 }

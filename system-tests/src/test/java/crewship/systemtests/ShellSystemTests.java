@@ -139,10 +139,11 @@ class ShellSystemTests {
 		String ws = "/api/v1/workspaces/" + this.workspaceId;
 		for (String path : List.of("/api/v1/journal/lookup", "/api/v1/journal?limit=100", "/api/v1/journal/count",
 				ws + "/pipeline-runs?limit=20", ws + "/pipelines/runs/active", ws + "/pipelines",
-				"/api/v1/metrics/timeseries?metric=runs_count&window=24h&bucket=1h")) {
+				"/api/v1/metrics/timeseries?metric=runs_count&window=24h&bucket=1h", "/api/v1/runs?limit=20",
+				"/api/v1/runs/insights?window=24h")) {
 			walk("GET", path, null);
 		}
-		for (String path : List.of("/api/v1/runs?limit=20", "/api/v1/mission-metrics")) {
+		for (String path : List.of("/api/v1/mission-metrics")) {
 			guarded(path);
 		}
 		System.out.println("Shell walk: " + this.walked.size() + " operations conform " + this.walked

@@ -46,4 +46,11 @@ public record EngineProperties(@DefaultValue("") String replicaId, @DefaultValue
 				this.enabled);
 	}
 
+	/** The same settings with other caps (an engine sized for a load test). */
+	public EngineProperties withCaps(int inFlight, int perWorkspace, int perAgent) {
+		return new EngineProperties(this.replicaId, this.pollInterval, this.leaseDuration, this.leaseRenewInterval,
+				this.cancelPollInterval, this.defaultTimeout, inFlight, perWorkspace, perAgent, this.claimBatch,
+				this.logCoalesce, this.heartbeatInterval, this.logRetention, this.maxAttempts, this.enabled);
+	}
+
 }

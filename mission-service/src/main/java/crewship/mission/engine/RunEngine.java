@@ -144,14 +144,26 @@ public class RunEngine {
 		halt(Stop.SHUTDOWN);
 		List<String> handedBack = new ArrayList<>(this.inFlight.keySet());
 		awaitExecutions(Duration.ofSeconds(5));
-		if (!handedBack.isEmpty()) {
-			int released = this.jdbc.update("""
-					update run set status = 'PENDING', lease_owner = null, lease_expires_at = null, updated_at = now()
-					 where id = any(?) and status = 'RUNNING' and lease_owner = ?
-					""", handedBack.toArray(String[]::new), this.replicaId);
-			log.info("Run engine {} handed back {} runs", this.replicaId, released);
+		try {
+			// one statement: at shutdown the database may be going too, and each wait for
+			// a connection costs its timeout
+			Integer released = this.jdbc.queryForObject(
+					"""
+							with released as (
+							    update run set status = 'PENDING', lease_owner = null, lease_expires_at = null, updated_at = now()
+							     where id = any(?) and status = 'RUNNING' and lease_owner = ? returning id),
+							     gone as (delete from engine_replica where replica_id = ?)
+							select count(*) from released
+							""",
+					Integer.class, handedBack.toArray(String[]::new), this.replicaId, this.replicaId);
+			if (released != null && released > 0) {
+				log.info("Run engine {} handed back {} runs", this.replicaId, released);
+			}
 		}
-		this.jdbc.update("delete from engine_replica where replica_id = ?", this.replicaId);
+		catch (RuntimeException ex) {
+			log.warn("Run engine {} could not hand its runs back ({}); their leases will expire", this.replicaId,
+					ex.toString());
+		}
 		log.info("Run engine {} stopped", this.replicaId);
 	}
 
@@ -343,6 +355,7 @@ public class RunEngine {
 			perAgent.merge(rs.getString(2), rs.getInt(3), Integer::sum);
 		}, (Object) workspaces.toArray(String[]::new));
 		List<String> chosen = new ArrayList<>();
+		Set<String> idleAgents = new java.util.HashSet<>();
 		for (Map<String, Object> row : locked) {
 			if (chosen.size() >= batch) {
 				break;
@@ -352,6 +365,9 @@ public class RunEngine {
 			if (perWorkspace.getOrDefault(workspace, 0) >= this.properties.maxPerWorkspace()
 					|| perAgent.getOrDefault(agent, 0) >= this.properties.maxPerAgent()) {
 				continue;
+			}
+			if (perAgent.getOrDefault(agent, 0) == 0) {
+				idleAgents.add(agent);
 			}
 			perWorkspace.merge(workspace, 1, Integer::sum);
 			perAgent.merge(agent, 1, Integer::sum);
@@ -371,7 +387,7 @@ public class RunEngine {
 				interval(this.properties.leaseDuration()), this.replicaId, now, now, chosen.toArray(String[]::new));
 		List<Claimed> claimed = new ArrayList<>();
 		for (Run run : runs) {
-			this.parts.transitions().started(run);
+			this.parts.transitions().started(run, idleAgents.remove(run.agentId()));
 			claimed.add(new Claimed(run, null));
 		}
 		return claimed;

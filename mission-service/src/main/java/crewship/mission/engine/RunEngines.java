@@ -45,11 +45,18 @@ public class RunEngines implements SmartLifecycle {
 		return new RunEngine(replicaId, this.properties.withReplicaId(replicaId), this.parts);
 	}
 
-	/** Another engine over the same parts but another runtime (not started). */
-	public RunEngine create(String replicaId, AgentRuntime runtime) {
+	/**
+	 * Another engine over the same parts but another runtime and settings (not started).
+	 */
+	public RunEngine create(String replicaId, AgentRuntime runtime, EngineProperties settings) {
 		RunEngine.Parts other = new RunEngine.Parts(this.parts.store(), this.parts.transitions(), this.parts.profiles(),
 				runtime, this.parts.transactions(), this.parts.signal(), this.parts.liveLog());
-		return new RunEngine(replicaId, this.properties.withReplicaId(replicaId), other);
+		return new RunEngine(replicaId, settings.withReplicaId(replicaId), other);
+	}
+
+	/** This replica's settings. */
+	public EngineProperties properties() {
+		return this.properties;
 	}
 
 	public AgentRuntime runtime() {

@@ -1,5 +1,6 @@
 package crewship.mission.runs;
 
+import java.util.Map;
 import java.util.Optional;
 
 import org.springframework.stereotype.Service;
@@ -9,6 +10,8 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 
 import crewship.mission.engine.EngineSignal;
 import crewship.mission.runs.RunTransitions.Ending;
+import crewship.platform.audit.AuditRecord;
+import crewship.platform.audit.AuditTrail;
 import crewship.platform.ids.Cuid;
 import crewship.platform.ids.Timestamps;
 
@@ -29,10 +32,13 @@ class DefaultRunRequests implements RunRequests {
 
 	private final EngineSignal signal;
 
-	DefaultRunRequests(RunStore store, RunTransitions transitions, EngineSignal signal) {
+	private final AuditTrail audit;
+
+	DefaultRunRequests(RunStore store, RunTransitions transitions, EngineSignal signal, AuditTrail audit) {
 		this.store = store;
 		this.transitions = transitions;
 		this.signal = signal;
+		this.audit = audit;
 	}
 
 	@Override
@@ -64,6 +70,8 @@ class DefaultRunRequests implements RunRequests {
 			return false;
 		}
 		String why = (reason != null && !reason.isBlank()) ? reason : "Cancelled";
+		this.audit.record(new AuditRecord(workspaceId, actor, "run.cancel_requested", "run", run.id(),
+				Map.of("agent_id", run.agentId(), "status", run.status().name(), "reason", why), null, null));
 		if (run.status() == RunStatus.PENDING) {
 			this.transitions.finish(run.id(), null, Ending.of(RunStatus.CANCELLED, why));
 			return true;
@@ -72,7 +80,7 @@ class DefaultRunRequests implements RunRequests {
 				update run set cancel_requested_at = coalesce(cancel_requested_at, now()),
 				       cancel_reason = coalesce(cancel_reason, ?), updated_at = now()
 				 where id = ?
-				""", why + ((actor != null) ? " (by " + actor + ")" : ""), run.id());
+				""", why, run.id());
 		return true;
 	}
 

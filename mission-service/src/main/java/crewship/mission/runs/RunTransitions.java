@@ -1,7 +1,6 @@
 package crewship.mission.runs;
 
 import java.sql.Timestamp;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -63,12 +62,15 @@ public class RunTransitions {
 
 	/**
 	 * Announces a run a replica has just claimed (its row already RUNNING under the
-	 * replica's lease).
+	 * replica's lease); {@code agent.status} RUNNING only when the agent ran nothing
+	 * before.
 	 */
 	@Transactional(propagation = Propagation.MANDATORY)
-	public void started(Run run) {
+	public void started(Run run, boolean agentWasIdle) {
 		this.events.publish("run.started", run.workspaceId(), run.id(), actor(run), data(run));
-		agentStatus(run, "RUNNING");
+		if (agentWasIdle) {
+			agentStatus(run, "RUNNING");
+		}
 		this.audit.record(new AuditRecord(run.workspaceId(), run.triggeredBy(), "run.started", "run", run.id(),
 				metadata(run), null, null));
 		this.store.log(run, Timestamps.now(), "info", "run.started", "Run " + run.id() + " started ("
@@ -148,7 +150,7 @@ public class RunTransitions {
 			case COMPLETED, CANCELLED -> "info";
 			default -> "error";
 		};
-		String took = (run.durationMs() != null) ? " in " + Duration.ofMillis(run.durationMs()).toMillis() + " ms" : "";
+		String took = (run.durationMs() != null) ? " in " + run.durationMs() + " ms" : "";
 		this.store.log(run, now, level, "run." + run.status().name().toLowerCase(java.util.Locale.ROOT),
 				"Run " + run.id() + " " + run.status() + took + ((run.error() != null) ? ": " + run.error() : ""));
 	}

@@ -18,7 +18,6 @@ import crewship.mission.runs.RunRequests;
 import crewship.mission.runs.Trigger;
 import crewship.platform.events.EventEnvelope;
 import crewship.platform.events.ProcessedEvents;
-import crewship.platform.events.Topics;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 

@@ -1,0 +1,322 @@
+package crewship.bench;
+
+import static crewship.bench.BenchSuite.JSON;
+import static crewship.bench.BenchSuite.UNLIMITED;
+import static crewship.bench.BenchSuite.json;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.Recorder;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import crewship.devstack.Suite;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The run engine (mission-service) with its local runtime, two measures:
+ * <ol>
+ * <li><b>runs/s</b>: {@code -Dbench.runs} (2,000) agent webhook deliveries written
+ * straight to {@code crewship.webhook.deliveries.v1} (as webhook-service enqueues them),
+ * round-robin over {@code -Dbench.agents} (20) agents; the time from the first send until
+ * the runs API counts them all COMPLETED gives runs/s through the consumer, the claims
+ * and execution (the local runtime streams four chunks 10 ms apart per run). The engine's
+ * caps are lifted so the claim and the database, not a cap, are measured;</li>
+ * <li><b>webhook accepted → RUNNING</b>: {@code -Dbench.samples} (500) signed deliveries
+ * through the gateway, one agent per worker and one delivery in flight per agent: the
+ * time from the 202 to the run's {@code started_at} (the engine's claim, read from its
+ * {@code run.started} event on {@code crewship.mission.v1}), p50/p99/max — the target is
+ * p99 ≤ 250 ms.</li>
+ * </ol>
+ * Starts its own suite like the other benchmarks. Run with
+ * {@code ./mvnw -Pbench -pl bench exec:java -Dexec.mainClass=crewship.bench.RunEngineBench}.
+ * <p>
+ * TODO(lead): the provider case, once the llm part is merged — the same runs/s measure
+ * with its LLM runtime pointed at a WireMock provider whose streaming answer takes 200
+ * ms: start a WireMock server here (fixed delay 200 ms, a streamed Messages answer in the
+ * provider's SSE shape, as the llm part's tests stub it), start the suite with
+ * {@code CREWSHIP_ANTHROPIC_BASE_URL} at it, give each agent {@code llm_provider}
+ * {@code anthropic} and a vault credential in its {@code ANTHROPIC_API_KEY} slot (the
+ * agents' credential assignment API), and report runs/s next to the local runtime's. With
+ * {@code CREWSHIP_ENGINE_MAX_IN_FLIGHT} ≥ 200 the engine holds ≥ 200 provider calls at
+ * once (mission-service's EngineLoadTests prove it in process); this measures it through
+ * the real HTTP client. Not written blind here: the stub must match the provider client's
+ * parser, which this branch does not have.
+ */
+public final class RunEngineBench {
+
+	static final String DELIVERIES = "crewship.webhook.deliveries.v1";
+
+	private RunEngineBench() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		int runs = Integer.getInteger("bench.runs", 2000);
+		int agents = Integer.getInteger("bench.agents", 20);
+		int samples = Integer.getInteger("bench.samples", 500);
+		BenchSuite.run("suite-data-engine",
+				Map.of("CREWSHIP_RATE_LIMIT_PER_IDENTITY", UNLIMITED, "CREWSHIP_RATE_LIMIT_PER_IP", UNLIMITED,
+						"CREWSHIP_WEBHOOK_AGENT_RATE_LIMIT_PER_MIN", UNLIMITED, "CREWSHIP_ENGINE_MAX_PER_WORKSPACE",
+						"100000", "CREWSHIP_ENGINE_MAX_PER_AGENT", "100000", "CREWSHIP_ENGINE_MAX_IN_FLIGHT", "1000"),
+				(suite, dataDir) -> run(suite, dataDir, runs, agents, samples));
+	}
+
+	record Agent(String workspaceId, String crewId, String agentId, String secret) {
+	}
+
+	private static void run(Suite suite, Path dataDir, int runs, int agentCount, int samples) throws Exception {
+		HttpClient http = HttpClient.newBuilder()
+			.version(HttpClient.Version.HTTP_1_1)
+			.connectTimeout(Duration.ofSeconds(5))
+			.executor(Executors.newVirtualThreadPerTaskExecutor())
+			.build();
+		String gateway = suite.gatewayUrl();
+		Setup setup = setUp(http, gateway, suite.gatewayInternalUrl(), dataDir, agentCount);
+
+		// 1. runs/s
+		Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				suite.kafkaBootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
+				ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 5);
+		long before = completed(http, gateway, setup);
+		long started = System.nanoTime();
+		try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig, new StringSerializer(),
+				new StringSerializer())) {
+			for (int i = 0; i < runs; i++) {
+				Agent agent = setup.agents().get(i % setup.agents().size());
+				producer.send(new ProducerRecord<>(DELIVERIES, agent.agentId(), envelope(agent, i)));
+			}
+			producer.flush();
+		}
+		long sent = System.nanoTime();
+		long done = before;
+		long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+		while (done - before < runs && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+			done = completed(http, gateway, setup);
+		}
+		double seconds = (System.nanoTime() - started) / 1e9;
+		System.out.printf("%nEngine, local runtime: %d runs enqueued in %.2f s, %d completed in %.2f s: %.1f runs/s%n",
+				runs, (sent - started) / 1e9, done - before, seconds, (done - before) / seconds);
+
+		// 2. webhook accepted → RUNNING
+		Histogram latency = acceptedToRunning(http, gateway, suite.kafkaBootstrapServers(), setup, samples);
+		System.out.printf(
+				"Webhook accepted (202) → RUNNING over %d deliveries: p50 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 ≤ 250 ms)%n",
+				latency.getTotalCount(), latency.getValueAtPercentile(50) / 1000.0,
+				latency.getValueAtPercentile(99) / 1000.0, latency.getMaxValue() / 1000.0);
+	}
+
+	record Setup(String token, String workspaceId, List<Agent> agents) {
+	}
+
+	/** How many runs of the workspace are COMPLETED, from the runs API. */
+	private static long completed(HttpClient http, String gateway, Setup setup) throws Exception {
+		HttpResponse<String> answer = http.send(HttpRequest
+			.newBuilder(
+					URI.create(gateway + "/api/v1/runs?status=COMPLETED&limit=1&workspace_id=" + setup.workspaceId()))
+			.header("Authorization", "Bearer " + setup.token())
+			.build(), HttpResponse.BodyHandlers.ofString());
+		return json(answer).get("pagination").get("total").asLong();
+	}
+
+	/**
+	 * One worker per agent sends a signed delivery, takes the 202's time, and waits for
+	 * that agent's next {@code run.started}; the latency is its {@code started_at} minus
+	 * the 202 (one clock: the bench and the suite share the machine).
+	 */
+	private static Histogram acceptedToRunning(HttpClient http, String gateway, String kafka, Setup setup, int samples)
+			throws Exception {
+		Map<String, BlockingQueue<Instant>> startedByAgent = new ConcurrentHashMap<>();
+		setup.agents().forEach(agent -> startedByAgent.put(agent.agentId(), new LinkedBlockingQueue<>()));
+		AtomicBoolean reading = new AtomicBoolean(true);
+		Thread reader = Thread.ofPlatform().daemon().start(() -> {
+			Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
+					ConsumerConfig.GROUP_ID_CONFIG, "bench-engine-" + UUID.randomUUID(),
+					ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest", ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+					"read_committed");
+			try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+					new StringDeserializer())) {
+				consumer.subscribe(List.of("crewship.mission.v1"));
+				while (reading.get()) {
+					for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+						JsonNode event = JSON.readTree(record.value());
+						if ("run.started".equals(event.path("type").asString(""))) {
+							JsonNode data = event.get("data");
+							BlockingQueue<Instant> queue = startedByAgent.get(data.path("agent_id").asString(""));
+							if (queue != null) {
+								queue.add(Instant.parse(data.get("started_at").asString()));
+							}
+						}
+					}
+				}
+			}
+		});
+		Thread.sleep(3000); // the reader's group joined and sits at the end of the topic
+		Recorder recorder = new Recorder(3);
+		AtomicLong next = new AtomicLong();
+		AtomicLong errors = new AtomicLong();
+		List<Thread> workers = new ArrayList<>();
+		for (Agent agent : setup.agents()) {
+			workers.add(Thread.ofVirtual().start(() -> {
+				BlockingQueue<Instant> started = startedByAgent.get(agent.agentId());
+				while (next.getAndIncrement() < samples) {
+					String body = WebhookIngestion.body();
+					try {
+						HttpResponse<String> accepted = http.send(HttpRequest
+							.newBuilder(URI.create(gateway + "/api/v1/webhooks/" + agent.crewId() + "/"
+									+ agent.agentId() + "/trigger"))
+							.header("Content-Type", "application/json")
+							.header("X-Signature", WebhookIngestion.hmac(agent.secret(), body))
+							.POST(HttpRequest.BodyPublishers.ofString(body))
+							.build(), HttpResponse.BodyHandlers.ofString());
+						Instant acceptedAt = Instant.now();
+						if (accepted.statusCode() != 202) {
+							errors.incrementAndGet();
+							continue;
+						}
+						Instant runningAt = started.poll(30, TimeUnit.SECONDS);
+						if (runningAt == null) {
+							errors.incrementAndGet();
+							continue;
+						}
+						recorder.recordValue(Math.max(0, Duration.between(acceptedAt, runningAt).toNanos() / 1000));
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						return;
+					}
+					catch (Exception ex) {
+						errors.incrementAndGet();
+					}
+				}
+			}));
+		}
+		for (Thread worker : workers) {
+			worker.join();
+		}
+		reading.set(false);
+		reader.join(5000);
+		if (errors.get() > 0) {
+			System.out.printf("(%d deliveries were refused or never started)%n", errors.get());
+		}
+		return recorder.getIntervalHistogram();
+	}
+
+	/**
+	 * The owner, a crew and its agents, each with a signing secret minted by the vault.
+	 */
+	private static Setup setUp(HttpClient http, String gateway, String internal, Path dataDir, int count)
+			throws Exception {
+		JsonNode owner = json(http.send(post(gateway + "/api/v1/bootstrap",
+				"{\"full_name\":\"Bench Owner\",\"email\":\"bench@example.com\",\"password\":\"bench-"
+						+ UUID.randomUUID() + "\"}"),
+				HttpResponse.BodyHandlers.ofString()));
+		String token = owner.get("cli_token").asString();
+		String workspaceId = owner.get("workspace_id").asString();
+		String internalToken = Files.readString(dataDir.resolve("secrets/internal-token")).trim();
+		String crewId = json(http.send(post(gateway + "/api/v1/crews?workspace_id=" + workspaceId,
+				"{\"name\":\"Engine\",\"slug\":\"engine\",\"container_memory_mb\":2048}", "Authorization",
+				"Bearer " + token), HttpResponse.BodyHandlers.ofString()))
+			.get("id")
+			.asString();
+		List<Agent> agents = new ArrayList<>();
+		long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+		for (int i = 0; i < count; i++) {
+			String agentId = json(
+					http.send(
+							post(gateway + "/api/v1/agents?workspace_id=" + workspaceId,
+									"{\"name\":\"Runner " + i + "\",\"slug\":\"runner-" + i + "\",\"crew_id\":\""
+											+ crewId + "\"}",
+									"Authorization", "Bearer " + token),
+							HttpResponse.BodyHandlers.ofString()))
+				.get("id")
+				.asString();
+			while (true) {
+				// the vault and mission-service know the agent once crew-service's event
+				// reached them
+				HttpResponse<String> minted = http.send(
+						post(internal + "/api/v1/internal/webhook-secrets/agents/" + agentId,
+								"{\"workspace_id\":\"" + workspaceId + "\"}", "X-Internal-Token", internalToken),
+						HttpResponse.BodyHandlers.ofString());
+				HttpResponse<String> known = http.send(HttpRequest
+					.newBuilder(URI.create(gateway + "/api/v1/agents/" + agentId + "/runs?workspace_id=" + workspaceId))
+					.header("Authorization", "Bearer " + token)
+					.build(), HttpResponse.BodyHandlers.ofString());
+				if (minted.statusCode() == 200 && known.statusCode() == 200) {
+					agents.add(new Agent(workspaceId, crewId, agentId,
+							JSON.readTree(minted.body()).get("secret").asString()));
+					break;
+				}
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException(
+							"Agent " + agentId + " never became known: " + minted.body() + " / " + known.body());
+				}
+				Thread.sleep(200);
+			}
+		}
+		System.out.printf("%d agents in crew %s%n", agents.size(), crewId);
+		return new Setup(token, workspaceId, agents);
+	}
+
+	/** An agent delivery as webhook-service enqueues it (see its DeliveryQueue). */
+	static String envelope(Agent agent, int n) {
+		String body = "{\"n\":" + n + ",\"prompt\":\"Run " + n + "\"}";
+		String id = UUID.randomUUID().toString();
+		ObjectNode data = JSON.createObjectNode();
+		data.put("delivery_id", id);
+		data.put("target_kind", "AGENT");
+		data.put("target_id", agent.agentId());
+		data.put("workspace_id", agent.workspaceId());
+		data.put("crew_id", agent.crewId());
+		data.put("dedup_key", WebhookIngestion.sha256Hex(id));
+		data.put("content_type", "application/json");
+		data.put("payload", body);
+		data.put("payload_sha256", WebhookIngestion.sha256Hex(body));
+		ObjectNode envelope = JSON.createObjectNode();
+		envelope.put("id", id);
+		envelope.put("type", "webhook.delivery");
+		envelope.put("workspace_id", agent.workspaceId());
+		envelope.put("subject", agent.agentId());
+		envelope.put("actor", "webhook");
+		envelope.put("time", Instant.now().toString());
+		envelope.set("data", data);
+		return JSON.writeValueAsString(envelope);
+	}
+
+	private static HttpRequest post(String url, String json, String... headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json));
+		for (int i = 0; i + 1 < headers.length; i += 2) {
+			request.header(headers[i], headers[i + 1]);
+		}
+		return request.build();
+	}
+
+}
