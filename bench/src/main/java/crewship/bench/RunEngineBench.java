@@ -25,7 +25,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.HdrHistogram.Histogram;
-import org.HdrHistogram.Recorder;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -125,11 +124,42 @@ public final class RunEngineBench {
 				runs, (sent - started) / 1e9, done - before, seconds, (done - before) / seconds);
 
 		// 2. webhook accepted → RUNNING
-		Histogram latency = acceptedToRunning(http, gateway, suite.kafkaBootstrapServers(), setup, samples);
-		System.out.printf(
-				"Webhook accepted (202) → RUNNING over %d deliveries: p50 %.1f ms, p99 %.1f ms, max %.1f ms (target p99 ≤ 250 ms)%n",
-				latency.getTotalCount(), latency.getValueAtPercentile(50) / 1000.0,
-				latency.getValueAtPercentile(99) / 1000.0, latency.getMaxValue() / 1000.0);
+		List<Sample> latencies = acceptedToRunning(http, gateway, suite.kafkaBootstrapServers(), setup, samples);
+		Histogram latency = new Histogram(3);
+		Histogram queued = new Histogram(3);
+		Histogram claimed = new Histogram(3);
+		for (Sample sample : latencies) {
+			JsonNode run = json(http.send(HttpRequest
+				.newBuilder(
+						URI.create(gateway + "/api/v1/runs/" + sample.runId() + "?workspace_id=" + setup.workspaceId()))
+				.header("Authorization", "Bearer " + setup.token())
+				.build(), HttpResponse.BodyHandlers.ofString()));
+			Instant created = Instant.parse(run.get("created_at").asString());
+			latency.recordValue(micros(sample.acceptedAt(), sample.startedAt()));
+			queued.recordValue(micros(sample.acceptedAt(), created));
+			claimed.recordValue(micros(created, sample.startedAt()));
+		}
+		print("Webhook accepted (202) → RUNNING", latency, " (target p99 ≤ 250 ms)");
+		print("  of which 202 → run created (Kafka, consumer)", queued, "");
+		print("  of which run created → claimed (engine)", claimed, "");
+	}
+
+	private static long micros(Instant from, Instant to) {
+		return Math.max(0, Duration.between(from, to).toNanos() / 1000);
+	}
+
+	private static void print(String what, Histogram histogram, String suffix) {
+		System.out.printf("%s over %d deliveries: p50 %.1f ms, p99 %.1f ms, max %.1f ms%s%n", what,
+				histogram.getTotalCount(), histogram.getValueAtPercentile(50) / 1000.0,
+				histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0, suffix);
+	}
+
+	/** One delivery: when the gateway answered 202, and its run's id and start. */
+	record Sample(Instant acceptedAt, String runId, Instant startedAt) {
+	}
+
+	/** A run's {@code run.started}: its id and {@code started_at}. */
+	record Started(String runId, Instant startedAt) {
 	}
 
 	record Setup(String token, String workspaceId, List<Agent> agents) {
@@ -150,9 +180,9 @@ public final class RunEngineBench {
 	 * that agent's next {@code run.started}; the latency is its {@code started_at} minus
 	 * the 202 (one clock: the bench and the suite share the machine).
 	 */
-	private static Histogram acceptedToRunning(HttpClient http, String gateway, String kafka, Setup setup, int samples)
-			throws Exception {
-		Map<String, BlockingQueue<Instant>> startedByAgent = new ConcurrentHashMap<>();
+	private static List<Sample> acceptedToRunning(HttpClient http, String gateway, String kafka, Setup setup,
+			int samples) throws Exception {
+		Map<String, BlockingQueue<Started>> startedByAgent = new ConcurrentHashMap<>();
 		setup.agents().forEach(agent -> startedByAgent.put(agent.agentId(), new LinkedBlockingQueue<>()));
 		AtomicBoolean reading = new AtomicBoolean(true);
 		Thread reader = Thread.ofPlatform().daemon().start(() -> {
@@ -168,9 +198,10 @@ public final class RunEngineBench {
 						JsonNode event = JSON.readTree(record.value());
 						if ("run.started".equals(event.path("type").asString(""))) {
 							JsonNode data = event.get("data");
-							BlockingQueue<Instant> queue = startedByAgent.get(data.path("agent_id").asString(""));
+							BlockingQueue<Started> queue = startedByAgent.get(data.path("agent_id").asString(""));
 							if (queue != null) {
-								queue.add(Instant.parse(data.get("started_at").asString()));
+								queue.add(new Started(data.get("id").asString(),
+										Instant.parse(data.get("started_at").asString())));
 							}
 						}
 					}
@@ -178,13 +209,13 @@ public final class RunEngineBench {
 			}
 		});
 		Thread.sleep(3000); // the reader's group joined and sits at the end of the topic
-		Recorder recorder = new Recorder(3);
+		List<Sample> recorded = java.util.Collections.synchronizedList(new ArrayList<>());
 		AtomicLong next = new AtomicLong();
 		AtomicLong errors = new AtomicLong();
 		List<Thread> workers = new ArrayList<>();
 		for (Agent agent : setup.agents()) {
 			workers.add(Thread.ofVirtual().start(() -> {
-				BlockingQueue<Instant> started = startedByAgent.get(agent.agentId());
+				BlockingQueue<Started> started = startedByAgent.get(agent.agentId());
 				while (next.getAndIncrement() < samples) {
 					String body = WebhookIngestion.body();
 					try {
@@ -200,12 +231,12 @@ public final class RunEngineBench {
 							errors.incrementAndGet();
 							continue;
 						}
-						Instant runningAt = started.poll(30, TimeUnit.SECONDS);
-						if (runningAt == null) {
+						Started run = started.poll(30, TimeUnit.SECONDS);
+						if (run == null) {
 							errors.incrementAndGet();
 							continue;
 						}
-						recorder.recordValue(Math.max(0, Duration.between(acceptedAt, runningAt).toNanos() / 1000));
+						recorded.add(new Sample(acceptedAt, run.runId(), run.startedAt()));
 					}
 					catch (InterruptedException ex) {
 						Thread.currentThread().interrupt();
@@ -225,7 +256,7 @@ public final class RunEngineBench {
 		if (errors.get() > 0) {
 			System.out.printf("(%d deliveries were refused or never started)%n", errors.get());
 		}
-		return recorder.getIntervalHistogram();
+		return recorded;
 	}
 
 	/**

@@ -5,10 +5,13 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import crewship.mission.runs.RunStatus;
+import crewship.platform.events.DeadLetterAutoConfiguration;
 import crewship.platform.ids.Cuid;
+import crewship.platform.testing.TestKafka;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -41,6 +44,35 @@ class TriggerTests extends MissionTestSupport {
 		String prompt = (String) runs.get(0).get("prompt");
 		assertThat(prompt).contains("untrusted data").contains(payload).contains("<<<UNTRUSTED_");
 		assertThat(prompt.indexOf("<<<UNTRUSTED_")).isLessThan(prompt.indexOf(payload));
+	}
+
+	@Test
+	void aBurstWithAPoisonDeliveryStillBecomesEveryRunAndDeadLettersThePoison() {
+		String crewId = crew("Burst");
+		List<String> agents = List.of(agent(crewId, "Burst One"), agent(crewId, "Burst Two"));
+		String poisonKey = agents.get(0); // the same partition as that agent's good
+											// deliveries
+		for (int i = 0; i < 40; i++) {
+			String agentId = agents.get(i % 2);
+			if (i == 21) {
+				this.kafka.send(DELIVERIES_TOPIC, poisonKey, "{\"id\": \"not json at all").join();
+			}
+			publish(DELIVERIES_TOPIC, agentId, "webhook.delivery", this.workspaceId, agentId,
+					delivery(agentId, crewId, "burst-" + i + "-" + Cuid.next(), "{\"n\":" + i + "}"));
+		}
+		await("every good delivery is a run",
+				() -> this.jdbc.queryForObject("select count(*) from run where agent_id = any(?)", Integer.class,
+						(Object) agents.toArray(String[]::new)) == 40);
+		List<ConsumerRecord<String, String>> dead = TestKafka.readUntil(
+				DeadLetterAutoConfiguration.deadLetterTopic(DELIVERIES_TOPIC),
+				read -> read.stream().anyMatch(r -> poisonKey.equals(r.key())), Duration.ofSeconds(30));
+		assertThat(dead).filteredOn(r -> poisonKey.equals(r.key()))
+			.extracting(ConsumerRecord::value)
+			.contains("{\"id\": \"not json at all");
+		sleep(500); // a batch applied twice (before and after the poison) made no copy
+		assertThat(this.jdbc.queryForObject("select count(*) from run where agent_id = any(?)", Integer.class,
+				(Object) agents.toArray(String[]::new)))
+			.isEqualTo(40);
 	}
 
 	@Test

@@ -1,12 +1,15 @@
 package crewship.mission.triggers;
 
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
@@ -53,19 +56,54 @@ class WebhookTriggers {
 		this.transactions = new TransactionTemplate(transactionManager);
 	}
 
+	/**
+	 * A poll's deliveries become runs in one transaction: one commit (one WAL flush) for
+	 * the batch instead of one per delivery, which is most of the time from a 202 to a
+	 * PENDING run when deliveries arrive together. One consumer per partition of the
+	 * topic. Agents are looked up before the transaction (a lookup may wait for an agent
+	 * the projection has not seen yet; no connection is held meanwhile). A batch that
+	 * fails is applied again one delivery per transaction (each is idempotent: its event
+	 * id is recorded with its run), so a bad delivery is named to the error handler —
+	 * which dead-letters it — and the others still become runs.
+	 */
 	@KafkaListener(topics = "${crewship.mission.triggers.webhook-topic:crewship.webhook.deliveries.v1}",
-			groupId = "${spring.application.name}.webhook-triggers")
-	void onDelivery(ConsumerRecord<String, String> record) {
-		if (record.value() != null) {
-			apply(this.json.readValue(record.value(), EventEnvelope.class));
+			groupId = "${spring.application.name}.webhook-triggers", batch = "true",
+			concurrency = "${crewship.mission.triggers.webhook-consumers:3}")
+	void onDeliveries(List<ConsumerRecord<String, String>> records) {
+		List<Prepared> batch = new ArrayList<>(records.size());
+		try {
+			records.forEach(record -> prepare(record).ifPresent(batch::add));
+			this.transactions.executeWithoutResult(status -> batch.forEach(this::submit));
+		}
+		catch (RuntimeException batchFailed) {
+			log.debug("A batch of {} deliveries failed ({}); applying them one by one", records.size(),
+					batchFailed.toString());
+			for (ConsumerRecord<String, String> record : records) {
+				try {
+					prepare(record).ifPresent(run -> this.transactions.executeWithoutResult(status -> submit(run)));
+				}
+				catch (RuntimeException ex) {
+					throw new BatchListenerFailedException(
+							"Webhook delivery " + record.key() + " could not become a run", ex, record);
+				}
+			}
 		}
 	}
 
-	void apply(EventEnvelope event) {
+	/** A delivery ready to become a run: the event that carried it and the run. */
+	private record Prepared(String eventId, String deliveryId, NewRun run) {
+	}
+
+	private Optional<Prepared> prepare(ConsumerRecord<String, String> record) {
+		return (record.value() != null) ? prepare(this.json.readValue(record.value(), EventEnvelope.class))
+				: Optional.empty();
+	}
+
+	private Optional<Prepared> prepare(EventEnvelope event) {
 		JsonNode data = event.data();
 		if (!"webhook.delivery".equals(event.type()) || !"AGENT".equals(TriggerSupport.text(data, "target_kind"))) {
 			log.trace("Not an agent delivery: {} {}", event.type(), TriggerSupport.text(data, "target_kind"));
-			return;
+			return Optional.empty();
 		}
 		String workspaceId = (event.workspaceId() != null) ? event.workspaceId()
 				: TriggerSupport.text(data, "workspace_id");
@@ -74,7 +112,7 @@ class WebhookTriggers {
 				? TriggerSupport.text(data, "delivery_id") : event.id();
 		if (workspaceId == null || agentId == null) {
 			log.warn("Ignoring webhook delivery {} without workspace or agent", deliveryId);
-			return;
+			return Optional.empty();
 		}
 		AgentProfile agent = this.support.awaitAgent(workspaceId, agentId).orElse(null);
 		if (agent == null) {
@@ -87,12 +125,15 @@ class WebhookTriggers {
 		NewRun run = new NewRun(workspaceId, agentId, crewId, Trigger.WEBHOOK, prompt(data, deliveryId), List.of(),
 				null, null, null, null, List.of("webhook"),
 				"webhook:" + ((dedupKey != null) ? dedupKey : "delivery:" + deliveryId), null);
-		this.transactions.executeWithoutResult(status -> {
-			if (this.processed.markApplied(CONSUMER, event.id())) {
-				String runId = this.runs.submit(run);
-				log.debug("Webhook delivery {} is run {}", deliveryId, runId);
-			}
-		});
+		return Optional.of(new Prepared(event.id(), deliveryId, run));
+	}
+
+	/** In the caller's transaction: the event is recorded as applied with its run. */
+	private void submit(Prepared prepared) {
+		if (this.processed.markApplied(CONSUMER, prepared.eventId())) {
+			String runId = this.runs.submit(prepared.run());
+			log.debug("Webhook delivery {} is run {}", prepared.deliveryId(), runId);
+		}
 	}
 
 	private static String prompt(JsonNode data, String deliveryId) {
