@@ -51,22 +51,16 @@ import tools.jackson.databind.node.ObjectNode;
  * through the gateway, one agent per worker and one delivery in flight per agent: the
  * time from the 202 to the run's {@code started_at} (the engine's claim, read from its
  * {@code run.started} event on {@code crewship.mission.v1}), p50/p99/max — the target is
- * p99 ≤ 250 ms.</li>
- * </ol>
- * Starts its own suite like the other benchmarks. Run with
+ * p99 ≤ 250 ms — split into the wait until the run exists (Kafka, the trigger consumer)
+ * and until it is claimed;</li> Starts its own suite like the other benchmarks. Run with
  * {@code ./mvnw -Pbench -pl bench exec:java -Dexec.mainClass=crewship.bench.RunEngineBench}.
  * <p>
- * TODO(lead): the provider case, once the llm part is merged — the same runs/s measure
- * with its LLM runtime pointed at a WireMock provider whose streaming answer takes 200
- * ms: start a WireMock server here (fixed delay 200 ms, a streamed Messages answer in the
- * provider's SSE shape, as the llm part's tests stub it), start the suite with
- * {@code CREWSHIP_ANTHROPIC_BASE_URL} at it, give each agent {@code llm_provider}
- * {@code anthropic} and a vault credential in its {@code ANTHROPIC_API_KEY} slot (the
- * agents' credential assignment API), and report runs/s next to the local runtime's. With
- * {@code CREWSHIP_ENGINE_MAX_IN_FLIGHT} ≥ 200 the engine holds ≥ 200 provider calls at
- * once (mission-service's EngineLoadTests prove it in process); this measures it through
- * the real HTTP client. Not written blind here: the stub must match the provider client's
- * parser, which this branch does not have.
+ * <li><b>runs/s on the LLM runtime</b>: the same {@code -Dbench.runs} deliveries for
+ * agents of a second crew whose {@code ANTHROPIC_API_KEY} slot is bound to a vault
+ * credential, so the engine runs them on its LLM runtime against a provider stand-in
+ * (Anthropic's streamed Messages answer after {@code -Dbench.provider-delay-ms}, 200 ms):
+ * runs/s and the most provider calls the engine held at once.</li>
+ * </ol>
  */
 public final class RunEngineBench {
 
@@ -79,49 +73,32 @@ public final class RunEngineBench {
 		int runs = Integer.getInteger("bench.runs", 2000);
 		int agents = Integer.getInteger("bench.agents", 20);
 		int samples = Integer.getInteger("bench.samples", 500);
-		BenchSuite.run("suite-data-engine",
-				Map.of("CREWSHIP_RATE_LIMIT_PER_IDENTITY", UNLIMITED, "CREWSHIP_RATE_LIMIT_PER_IP", UNLIMITED,
-						"CREWSHIP_WEBHOOK_AGENT_RATE_LIMIT_PER_MIN", UNLIMITED, "CREWSHIP_ENGINE_MAX_PER_WORKSPACE",
-						"100000", "CREWSHIP_ENGINE_MAX_PER_AGENT", "100000", "CREWSHIP_ENGINE_MAX_IN_FLIGHT", "1000"),
-				(suite, dataDir) -> run(suite, dataDir, runs, agents, samples));
+		Duration providerDelay = Duration.ofMillis(Integer.getInteger("bench.provider-delay-ms", 200));
+		try (ProviderStandIn provider = new ProviderStandIn(providerDelay)) {
+			BenchSuite.run("suite-data-engine",
+					Map.of("CREWSHIP_RATE_LIMIT_PER_IDENTITY", UNLIMITED, "CREWSHIP_RATE_LIMIT_PER_IP", UNLIMITED,
+							"CREWSHIP_WEBHOOK_AGENT_RATE_LIMIT_PER_MIN", UNLIMITED, "CREWSHIP_ENGINE_MAX_PER_WORKSPACE",
+							"100000", "CREWSHIP_ENGINE_MAX_PER_AGENT", "100000", "CREWSHIP_ENGINE_MAX_IN_FLIGHT",
+							"1000", "CREWSHIP_ANTHROPIC_BASE_URL", provider.baseUrl()),
+					(suite, dataDir) -> run(suite, dataDir, runs, agents, samples, provider));
+		}
 	}
 
 	record Agent(String workspaceId, String crewId, String agentId, String secret) {
 	}
 
-	private static void run(Suite suite, Path dataDir, int runs, int agentCount, int samples) throws Exception {
+	private static void run(Suite suite, Path dataDir, int runs, int agentCount, int samples, ProviderStandIn provider)
+			throws Exception {
 		HttpClient http = HttpClient.newBuilder()
 			.version(HttpClient.Version.HTTP_1_1)
 			.connectTimeout(Duration.ofSeconds(5))
 			.executor(Executors.newVirtualThreadPerTaskExecutor())
 			.build();
 		String gateway = suite.gatewayUrl();
-		Setup setup = setUp(http, gateway, suite.gatewayInternalUrl(), dataDir, agentCount);
+		Setup setup = setUp(http, gateway, suite.gatewayInternalUrl(), dataDir, "engine", agentCount);
 
 		// 1. runs/s
-		Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
-				suite.kafkaBootstrapServers(), ProducerConfig.ACKS_CONFIG, "all",
-				ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true, ProducerConfig.LINGER_MS_CONFIG, 5);
-		long before = completed(http, gateway, setup);
-		long started = System.nanoTime();
-		try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig, new StringSerializer(),
-				new StringSerializer())) {
-			for (int i = 0; i < runs; i++) {
-				Agent agent = setup.agents().get(i % setup.agents().size());
-				producer.send(new ProducerRecord<>(DELIVERIES, agent.agentId(), envelope(agent, i)));
-			}
-			producer.flush();
-		}
-		long sent = System.nanoTime();
-		long done = before;
-		long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
-		while (done - before < runs && System.nanoTime() < deadline) {
-			Thread.sleep(100);
-			done = completed(http, gateway, setup);
-		}
-		double seconds = (System.nanoTime() - started) / 1e9;
-		System.out.printf("%nEngine, local runtime: %d runs enqueued in %.2f s, %d completed in %.2f s: %.1f runs/s%n",
-				runs, (sent - started) / 1e9, done - before, seconds, (done - before) / seconds);
+		runsPerSecond("Engine, local runtime", http, gateway, suite.kafkaBootstrapServers(), setup, runs);
 
 		// 2. webhook accepted → RUNNING
 		List<Sample> latencies = acceptedToRunning(http, gateway, suite.kafkaBootstrapServers(), setup, samples);
@@ -142,6 +119,69 @@ public final class RunEngineBench {
 		print("Webhook accepted (202) → RUNNING", latency, " (target p99 ≤ 250 ms)");
 		print("  of which 202 → run created (Kafka, consumer)", queued, "");
 		print("  of which run created → claimed (engine)", claimed, "");
+
+		// 3. runs/s on the LLM runtime against the provider stand-in
+		Setup llm = setUp(http, gateway, suite.gatewayInternalUrl(), dataDir, "llm", agentCount);
+		bindProviderKey(http, gateway, llm);
+		long callsBefore = provider.calls();
+		runsPerSecond("Engine, LLM runtime (provider answers in " + provider.delay().toMillis() + " ms)", http, gateway,
+				suite.kafkaBootstrapServers(), llm, runs);
+		System.out.printf("  provider calls: %d, at most %d at once%n", provider.calls() - callsBefore,
+				provider.peak());
+	}
+
+	/**
+	 * Writes {@code runs} deliveries round-robin over the setup's agents straight to the
+	 * deliveries topic and waits until the runs API counts them COMPLETED.
+	 */
+	private static void runsPerSecond(String what, HttpClient http, String gateway, String kafka, Setup setup, int runs)
+			throws Exception {
+		Map<String, Object> producerConfig = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
+				ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+				ProducerConfig.LINGER_MS_CONFIG, 5);
+		long before = completed(http, gateway, setup);
+		long failedBefore = count(http, gateway, setup, "FAILED");
+		long started = System.nanoTime();
+		try (KafkaProducer<String, String> producer = new KafkaProducer<>(producerConfig, new StringSerializer(),
+				new StringSerializer())) {
+			for (int i = 0; i < runs; i++) {
+				Agent agent = setup.agents().get(i % setup.agents().size());
+				producer.send(new ProducerRecord<>(DELIVERIES, agent.agentId(), envelope(agent, i)));
+			}
+			producer.flush();
+		}
+		long sent = System.nanoTime();
+		long done = before;
+		long deadline = System.nanoTime() + Duration.ofMinutes(10).toNanos();
+		long failed = 0;
+		while (done - before + failed < runs && System.nanoTime() < deadline) {
+			Thread.sleep(100);
+			done = completed(http, gateway, setup);
+			failed = count(http, gateway, setup, "FAILED") - failedBefore;
+		}
+		double seconds = (System.nanoTime() - started) / 1e9;
+		System.out.printf("%n%s: %d runs enqueued in %.2f s, %d completed in %.2f s: %.1f runs/s%s%n", what, runs,
+				(sent - started) / 1e9, done - before, seconds, (done - before) / seconds,
+				(failed > 0) ? " (" + failed + " FAILED)" : "");
+	}
+
+	/**
+	 * A vault credential bound to the {@code ANTHROPIC_API_KEY} slot of the setup's crew:
+	 * its agents run on the LLM runtime, the other crew's stay on the local one.
+	 */
+	private static void bindProviderKey(HttpClient http, String gateway, Setup setup) throws Exception {
+		String ws = "?workspace_id=" + setup.workspaceId();
+		String auth = "Bearer " + setup.token();
+		String credentialId = json(http.send(post(gateway + "/api/v1/credentials" + ws,
+				"{\"name\":\"anthropic-bench\",\"type\":\"AI_CLI_TOKEN\",\"provider\":\"ANTHROPIC\",\"value\":\"sk-ant-bench-"
+						+ UUID.randomUUID() + "\"}",
+				"Authorization", auth), HttpResponse.BodyHandlers.ofString()))
+			.get("id")
+			.asString();
+		json(http.send(post(gateway + "/api/v1/credentials/bindings" + ws,
+				"{\"credential_id\":\"" + credentialId + "\",\"scope\":\"CREW\",\"crew_id\":\""
+						+ setup.agents().get(0).crewId() + "\",\"slot\":\"ANTHROPIC_API_KEY\"}",
+				"Authorization", auth), HttpResponse.BodyHandlers.ofString()));
 	}
 
 	private static long micros(Instant from, Instant to) {
@@ -165,11 +205,19 @@ public final class RunEngineBench {
 	record Setup(String token, String workspaceId, List<Agent> agents) {
 	}
 
+	/** The bootstrap answer: one owner and workspace for every crew of the run. */
+	private static JsonNode owner;
+
 	/** How many runs of the workspace are COMPLETED, from the runs API. */
 	private static long completed(HttpClient http, String gateway, Setup setup) throws Exception {
+		return count(http, gateway, setup, "COMPLETED");
+	}
+
+	/** How many runs of the workspace are in {@code status}, from the runs API. */
+	private static long count(HttpClient http, String gateway, Setup setup, String status) throws Exception {
 		HttpResponse<String> answer = http.send(HttpRequest
-			.newBuilder(
-					URI.create(gateway + "/api/v1/runs?status=COMPLETED&limit=1&workspace_id=" + setup.workspaceId()))
+			.newBuilder(URI
+				.create(gateway + "/api/v1/runs?status=" + status + "&limit=1&workspace_id=" + setup.workspaceId()))
 			.header("Authorization", "Bearer " + setup.token())
 			.build(), HttpResponse.BodyHandlers.ofString());
 		return json(answer).get("pagination").get("total").asLong();
@@ -262,30 +310,31 @@ public final class RunEngineBench {
 	/**
 	 * The owner, a crew and its agents, each with a signing secret minted by the vault.
 	 */
-	private static Setup setUp(HttpClient http, String gateway, String internal, Path dataDir, int count)
+	private static Setup setUp(HttpClient http, String gateway, String internal, Path dataDir, String crew, int count)
 			throws Exception {
-		JsonNode owner = json(http.send(post(gateway + "/api/v1/bootstrap",
-				"{\"full_name\":\"Bench Owner\",\"email\":\"bench@example.com\",\"password\":\"bench-"
-						+ UUID.randomUUID() + "\"}"),
-				HttpResponse.BodyHandlers.ofString()));
+		if (owner == null) {
+			owner = json(http.send(post(gateway + "/api/v1/bootstrap",
+					"{\"full_name\":\"Bench Owner\",\"email\":\"bench@example.com\",\"password\":\"bench-"
+							+ UUID.randomUUID() + "\"}"),
+					HttpResponse.BodyHandlers.ofString()));
+		}
 		String token = owner.get("cli_token").asString();
 		String workspaceId = owner.get("workspace_id").asString();
 		String internalToken = Files.readString(dataDir.resolve("secrets/internal-token")).trim();
 		String crewId = json(http.send(post(gateway + "/api/v1/crews?workspace_id=" + workspaceId,
-				"{\"name\":\"Engine\",\"slug\":\"engine\",\"container_memory_mb\":2048}", "Authorization",
+				"{\"name\":\"" + crew + "\",\"slug\":\"" + crew + "\",\"container_memory_mb\":2048}", "Authorization",
 				"Bearer " + token), HttpResponse.BodyHandlers.ofString()))
 			.get("id")
 			.asString();
 		List<Agent> agents = new ArrayList<>();
 		long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
 		for (int i = 0; i < count; i++) {
-			String agentId = json(
-					http.send(
-							post(gateway + "/api/v1/agents?workspace_id=" + workspaceId,
-									"{\"name\":\"Runner " + i + "\",\"slug\":\"runner-" + i + "\",\"crew_id\":\""
-											+ crewId + "\"}",
-									"Authorization", "Bearer " + token),
-							HttpResponse.BodyHandlers.ofString()))
+			String agentId = json(http.send(
+					post(gateway + "/api/v1/agents?workspace_id=" + workspaceId,
+							"{\"name\":\"" + crew + " " + i + "\",\"slug\":\"" + crew + "-" + i + "\",\"crew_id\":\""
+									+ crewId + "\"}",
+							"Authorization", "Bearer " + token),
+					HttpResponse.BodyHandlers.ofString()))
 				.get("id")
 				.asString();
 			while (true) {
