@@ -121,7 +121,7 @@ class MissionLifecycleTests extends MissionsTestSupport {
 		assertThat(metrics.get("avg_completion_time_ms").asLong()).isPositive();
 		assertProblem(post(mission(id) + "/start"), 400, "not PLANNING");
 		assertProblem(post(mission(id) + "/resume"), 409, "Only a FAILED mission");
-		List<JsonNode> events = events(id, 12);
+		List<JsonNode> events = eventsUntilStatus(id, "COMPLETED");
 		assertThat(events.stream()
 			.filter(e -> e.get("type").asString().equals("mission.updated"))
 			.map(e -> e.get("data").get("status").asString()))

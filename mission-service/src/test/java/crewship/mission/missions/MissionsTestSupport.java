@@ -155,6 +155,22 @@ abstract class MissionsTestSupport extends MissionTestSupport {
 	/**
 	 * The events on the mission topic with this key, once at least {@code count} arrived.
 	 */
+	/**
+	 * The events keyed {@code key} once one of them is a {@code mission.updated} to
+	 * {@code status}: the mission's row changes before the relay publishes its event, so
+	 * a count of events alone can be reached before the last one is on the topic.
+	 */
+	protected List<JsonNode> eventsUntilStatus(String key, String status) {
+		List<ConsumerRecord<String, String>> records = TestKafka.readUntil(MISSION_TOPIC,
+				read -> read.stream()
+					.filter(r -> key.equals(r.key()))
+					.map(r -> this.json.readTree(r.value()))
+					.anyMatch(e -> e.get("type").asString().equals("mission.updated")
+							&& status.equals(e.get("data").path("status").asString(""))),
+				Duration.ofSeconds(30));
+		return records.stream().filter(r -> key.equals(r.key())).map(r -> this.json.readTree(r.value())).toList();
+	}
+
 	protected List<JsonNode> events(String key, int count) {
 		List<ConsumerRecord<String, String>> records = TestKafka.readUntil(MISSION_TOPIC,
 				read -> read.stream().filter(r -> key.equals(r.key())).count() >= count, Duration.ofSeconds(30));
