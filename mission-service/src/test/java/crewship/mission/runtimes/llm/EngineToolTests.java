@@ -189,7 +189,7 @@ class EngineToolTests extends MissionTestSupport {
 		awaitStatus(runId, RunStatus.COMPLETED);
 
 		assertThat(Duration.ofNanos(System.nanoTime() - started)).as("bounded by the call timeout, not the tool")
-			.isLessThan(Duration.ofSeconds(5));
+			.isLessThan(Duration.ofSeconds(7));
 		assertThat(column(runId, "output", String.class)).isEqualTo("Gave up waiting.");
 		assertThat(auditOf(agentId)).singleElement().satisfies(row -> {
 			assertThat(row.get("status").asString()).isEqualTo("timeout");
@@ -229,6 +229,53 @@ class EngineToolTests extends MissionTestSupport {
 			.isOne();
 		this.provider.verify(1, postRequestedFor(urlEqualTo("/v1/messages")).withHeader("x-api-key", equalTo(key))
 			.withRequestBody(matchingJsonPath("$.tool_choice.type", equalTo("none"))));
+	}
+
+	@Test
+	void aRunStoppedWhileAToolWorksEndsWithinTwoSeconds() {
+		String crewId = crew("Stop");
+		String agentId = agent(crewId, "Stella", Map.of("llm_provider", "ANTHROPIC"));
+		String key = anthropicKey(agentId);
+		bindServer(agentId);
+		int a = unique();
+		answerAnthropic(key, 2, null, anthropicToolUse("", tool("toolu_s", "slow", "{\"a\": " + a + "}")));
+		answerAnthropic(key, 1, "tool_result", LlmRuntimeTests.anthropicStream("claude-sonnet-4-5", "Never."));
+
+		String runId = submit(agentId, crewId, "Take your time");
+		await("the tool is working", () -> !this.mcp.calls("slow", a).isEmpty());
+		long asked = System.nanoTime();
+		assertThat(this.runs.cancel(this.workspaceId, runId, this.ownerId, "Enough")).isTrue();
+		await("cancelled", Duration.ofSeconds(3), () -> status(runId) == RunStatus.CANCELLED);
+		assertThat(Duration.ofNanos(System.nanoTime() - asked)).isLessThan(Duration.ofSeconds(2));
+		assertThat(auditOf(agentId)).singleElement().satisfies(row -> {
+			assertThat(row.get("status").asString()).isEqualTo("error");
+			assertThat(row.get("error_message").asString()).isEqualTo("Stopped with the run");
+		});
+		assertThat(requests("/v1/messages", "x-api-key", key)).as("no round after the stop").hasSize(1);
+	}
+
+	@Test
+	void aServerWhoseCredentialTheVaultCannotDeliverIsLeftOutAndTheRunGoesOn() {
+		String crewId = crew("Locked");
+		String agentId = agent(crewId, "Lena", Map.of("llm_provider", "ANTHROPIC"));
+		String key = anthropicKey(agentId);
+		bindServer(agentId);
+		LlmStandIns.values.remove("crd_mcp_" + agentId);
+		answerAnthropic(key, 2, null, LlmRuntimeTests.anthropicStream("claude-sonnet-4-5", "Without tools."));
+
+		String runId = submit(agentId, crewId, "Try");
+		awaitStatus(runId, RunStatus.COMPLETED);
+
+		assertThat(column(runId, "output", String.class)).isEqualTo("Without tools.");
+		assertThat(requests("/v1/messages", "x-api-key", key)).singleElement()
+			.satisfies(request -> assertThat(request.has("tools")).isFalse());
+		assertThat(this.jdbc.queryForList("select content from run_log where run_id = ? and event = 'mcp.unavailable'",
+				String.class, runId))
+			.singleElement()
+			.asString()
+			.contains("calc")
+			.contains("credential");
+		assertThat(this.mcp.refused).as("not even tried without its token").doesNotContain("null");
 	}
 
 	// --- helpers

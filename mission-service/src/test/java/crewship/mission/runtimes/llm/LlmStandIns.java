@@ -129,7 +129,7 @@ public class LlmStandIns implements ApplicationContextInitializer<ConfigurableAp
 		properties.put("crewship.mission.llm.retry.initial-backoff", "20ms");
 		// the in-test MCP server listens on 127.0.0.1, as crew-service's tests allow
 		properties.put("crewship.mission.mcp.allow-private-endpoints", "true");
-		properties.put("crewship.mission.mcp.call-timeout", "1s");
+		properties.put("crewship.mission.mcp.call-timeout", "3s");
 		properties.put("crewship.mission.mcp.max-tool-rounds", "3");
 		properties.put("crewship.mission.llm.retry.max-backoff", "100ms");
 		// tests of the shared context fail providers on purpose: the breaker (proven in

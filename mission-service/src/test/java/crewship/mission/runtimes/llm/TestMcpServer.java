@@ -27,7 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  * A real MCP server for mission-service's tests, the official MCP Java SDK's server side
  * (Streamable HTTP at {@code /mcp}) on an embedded Tomcat of its own, behind a bearer
  * token as a server with a credential is. Its tools: {@code add} (a + b), {@code wipe}
- * (which tests disable: it must never be called) and {@code slow} (answers after 5 s,
+ * (which tests disable: it must never be called) and {@code slow} (answers after 8 s,
  * past the tests' call timeout). It remembers every call it received, with its arguments.
  */
 final class TestMcpServer {
@@ -96,7 +96,7 @@ final class TestMcpServer {
 				}), tool(test, "wipe", "Deletes everything", numbers, arguments -> "wiped"),
 						tool(test, "slow", "Takes its time", numbers, arguments -> {
 							try {
-								Thread.sleep(5000);
+								Thread.sleep(8000);
 							}
 							catch (InterruptedException ex) {
 								Thread.currentThread().interrupt();
