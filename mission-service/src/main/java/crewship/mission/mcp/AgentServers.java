@@ -17,7 +17,6 @@ import org.springframework.web.client.RestClient;
 import org.springframework.web.client.RestClientException;
 
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What a run needs to reach an agent's MCP servers, through the gateway's internal
@@ -32,28 +31,25 @@ class AgentServers {
 
 	private static final Logger log = LoggerFactory.getLogger(AgentServers.class);
 
-	private static final JsonMapper JSON = JsonMapper.builder().build();
-
 	private final RestClient internal;
 
 	AgentServers(RestClient internal) {
 		this.internal = internal;
 	}
 
-	/** One effective server of the agent. */
+	/**
+	 * One effective server of the agent. Its tools come from its live {@code tools/list}
+	 * (what the crew stored may be stale): all but {@code disabledTools}, as a tool
+	 * without a stored row is enabled in crew-service.
+	 */
 	record Server(String id, String scope, String name, String transport, String endpoint, Map<String, String> headers,
-			String credentialId, String credType, String credHeader, List<StoredTool> tools,
-			Set<String> disabledTools) {
+			String credentialId, String credType, String credHeader, Set<String> disabledTools) {
 
 		@Override
 		public String toString() {
 			return "Server[" + this.id + ", " + this.scope + ", " + this.name + "]";
 		}
 
-	}
-
-	/** A tool the crew stored for the server (after a refresh), enabled. */
-	record StoredTool(String name, String description, Map<String, Object> inputSchema) {
 	}
 
 	/** Why the servers could not be had; holds no secret. */
@@ -80,17 +76,11 @@ class AgentServers {
 			server.path("headers")
 				.properties()
 				.forEach(header -> headers.put(header.getKey(), header.getValue().asString("")));
-			List<StoredTool> tools = new ArrayList<>();
-			for (JsonNode tool : server.path("tools")) {
-				JsonNode schema = tool.path("input_schema");
-				tools.add(new StoredTool(tool.path("name").asString(""), text(tool, "description"),
-						schema.isObject() ? JSON.convertValue(schema, Map.class) : null));
-			}
 			Set<String> disabled = new LinkedHashSet<>();
 			server.path("disabled_tools").forEach(name -> disabled.add(name.asString("")));
 			servers.add(new Server(text(server, "server_id"), text(server, "scope"), text(server, "name"),
 					text(server, "transport"), text(server, "endpoint"), headers, text(server, "credential_id"),
-					text(server, "cred_type"), text(server, "cred_header"), tools, disabled));
+					text(server, "cred_type"), text(server, "cred_header"), disabled));
 		}
 		return servers;
 	}

@@ -2,6 +2,9 @@ package crewship.mission.mcp;
 
 import java.util.List;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
@@ -24,6 +27,8 @@ import crewship.mission.toolcalls.ToolCallAudit;
 @EnableConfigurationProperties(McpProperties.class)
 public class McpTools implements AgentTools {
 
+	private static final Logger log = LoggerFactory.getLogger(McpTools.class);
+
 	private final AgentServers servers;
 
 	private final ToolCallAudit audit;
@@ -32,11 +37,14 @@ public class McpTools implements AgentTools {
 
 	private final EndpointFence fence;
 
+	private final SharedHttpClient http;
+
 	McpTools(@Qualifier("internalRestClient") RestClient internal, ToolCallAudit audit, McpProperties properties) {
 		this.servers = new AgentServers(internal);
 		this.audit = audit;
 		this.properties = properties;
 		this.fence = new EndpointFence(properties.allowPrivateEndpoints());
+		this.http = new SharedHttpClient(properties.connectTimeout());
 	}
 
 	@Override
@@ -50,18 +58,36 @@ public class McpTools implements AgentTools {
 					"The agent's MCP tools are unavailable for this run: " + ex.getMessage());
 			return RunTools.NONE;
 		}
+		catch (RuntimeException ex) {
+			return unexpected(request, output, ex);
+		}
 		if (found.isEmpty()) {
 			return RunTools.NONE;
 		}
-		RunToolbox toolbox = new RunToolbox(request, output, this.servers, this.audit, this.properties, this.fence);
+		RunToolbox toolbox = new RunToolbox(request, output, this.servers, this.audit, this.properties, this.fence,
+				this.http);
 		try {
 			toolbox.connect(found);
 		}
-		catch (InterruptedException | RuntimeException ex) {
+		catch (InterruptedException ex) {
 			toolbox.close();
 			throw ex;
 		}
+		catch (RuntimeException ex) {
+			toolbox.close();
+			return unexpected(request, output, ex);
+		}
 		return toolbox;
+	}
+
+	/**
+	 * A defect or an answer of a shape nobody expected: the run goes on without tools.
+	 */
+	private static RunTools unexpected(RuntimeRequest request, RunOutput output, RuntimeException ex) {
+		log.warn("Opening the MCP tools of run {} failed", request.runId(), ex);
+		output.log("warn", "mcp.unavailable",
+				"The agent's MCP tools are unavailable for this run (" + ex.getClass().getSimpleName() + ")");
+		return RunTools.NONE;
 	}
 
 	@Override

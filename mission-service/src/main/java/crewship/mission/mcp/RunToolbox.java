@@ -79,6 +79,8 @@ final class RunToolbox implements AgentTools.RunTools {
 
 	private final EndpointFence fence;
 
+	private final SharedHttpClient http;
+
 	private final List<McpAsyncClient> clients = new ArrayList<>();
 
 	/** By the name the model sees. */
@@ -95,13 +97,14 @@ final class RunToolbox implements AgentTools.RunTools {
 	}
 
 	RunToolbox(RuntimeRequest request, RunOutput output, AgentServers servers, ToolCallAudit audit,
-			McpProperties properties, EndpointFence fence) {
+			McpProperties properties, EndpointFence fence, SharedHttpClient http) {
 		this.request = request;
 		this.output = output;
 		this.servers = servers;
 		this.audit = audit;
 		this.properties = properties;
 		this.fence = fence;
+		this.http = http;
 	}
 
 	/** Connects to every usable server at once, bounded by the request timeout. */
@@ -191,9 +194,7 @@ final class RunToolbox implements AgentTools.RunTools {
 		String base = uri.getScheme() + "://" + uri.getRawAuthority();
 		String path = ((uri.getRawPath() == null || uri.getRawPath().isEmpty()) ? "/" : uri.getRawPath())
 				+ ((uri.getRawQuery() != null) ? "?" + uri.getRawQuery() : "");
-		HttpClient.Builder client = HttpClient.newBuilder()
-			.connectTimeout(this.properties.connectTimeout())
-			.followRedirects(HttpClient.Redirect.NEVER);
+		HttpClient.Builder client = this.http;
 		if ("sse".equals(transport)) {
 			return HttpClientSseClientTransport.builder(base)
 				.sseEndpoint(path)
@@ -294,9 +295,13 @@ final class RunToolbox implements AgentTools.RunTools {
 			return new ChatRequest.ToolResult(use.id(), "The arguments must be a JSON object", true);
 		}
 		long started = System.nanoTime();
-		CompletableFuture<McpSchema.CallToolResult> call = target.client()
-			.callTool(new McpSchema.CallToolRequest(tool, arguments))
-			.toFuture();
+		CompletableFuture<McpSchema.CallToolResult> call;
+		try {
+			call = target.client().callTool(new McpSchema.CallToolRequest(tool, arguments)).toFuture();
+		}
+		catch (RuntimeException ex) {
+			call = CompletableFuture.failedFuture(ex);
+		}
 		try {
 			McpSchema.CallToolResult result = call.get(this.properties.callTimeout().toMillis(), TimeUnit.MILLISECONDS);
 			String text = text(result);
