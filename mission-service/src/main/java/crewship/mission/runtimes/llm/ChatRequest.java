@@ -53,10 +53,10 @@ public record ChatRequest(String model, String system, List<Message> messages, i
 	 */
 	public record ToolUse(String id, String name, String arguments) {
 
+		/** Without the arguments, which may hold anything. */
 		@Override
 		public String toString() {
-			return "ToolUse[" + this.id + ", " + this.name + "]"; // arguments may hold
-																	// anything
+			return "ToolUse[" + this.id + ", " + this.name + "]";
 		}
 
 	}
