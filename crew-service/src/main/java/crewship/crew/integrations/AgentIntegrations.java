@@ -248,6 +248,42 @@ public class AgentIntegrations {
 	@Transactional(readOnly = true)
 	public List<Map<String, Object>> resolve(Scope scope, String agentRef) {
 		AgentRef agent = this.agents.require(scope.workspaceId(), agentRef);
+		Effective effective = effective(scope, agent);
+		Map<String, String> names = credentialNames(scope.workspaceId(),
+				effective.entries().stream().map(entry -> entry.credentialId).toList(), true);
+		return effective.entries().stream().map(entry -> resolved(entry, effective.tools(entry), names)).toList();
+	}
+
+	/**
+	 * The effective HTTP servers of an agent as its runs connect to them (the run
+	 * engine's view, internal callers only): where each server is, how to present its
+	 * credential (the credential by id: its value stays in the vault, which the engine
+	 * asks itself), the literal headers, the tools the crew stored with their
+	 * descriptions and input schemas, and those it disabled. stdio servers are left out:
+	 * they run only inside a crew's own runtime.
+	 */
+	@Transactional(readOnly = true)
+	public List<Map<String, Object>> forRuns(String workspaceId, String agentId) {
+		AgentRef agent = this.agents.require(workspaceId, agentId);
+		Effective effective = effective(new Scope(workspaceId, null, null), agent);
+		return effective.entries()
+			.stream()
+			.filter(entry -> !ServerDefinition.STDIO.equals(entry.definition.transport()))
+			.map(entry -> forRun(entry, effective.tools(entry)))
+			.toList();
+	}
+
+	/** The effective entries, sorted by name, and the crew servers' tool rows. */
+	private record Effective(List<Entry> entries, Map<String, List<ToolBinding>> toolsByServer) {
+
+		List<ToolBinding> tools(Entry entry) {
+			return (entry.crewServerId != null) ? this.toolsByServer.getOrDefault(entry.crewServerId, List.of())
+					: List.of();
+		}
+
+	}
+
+	private Effective effective(Scope scope, AgentRef agent) {
 		List<WorkspaceServer> workspaceServers = this.servers.byName(scope.workspaceId(), Limit.of(500));
 		Map<String, WorkspaceServer> byId = new HashMap<>();
 		workspaceServers.forEach(server -> byId.put(server.id, server));
@@ -334,13 +370,10 @@ public class AgentIntegrations {
 			this.tools.ofServers(crewServerIds)
 				.forEach(tool -> toolsByServer.computeIfAbsent(tool.crewServerId, id -> new ArrayList<>()).add(tool));
 		}
-		Map<String, String> names = credentialNames(scope.workspaceId(),
-				effective.values().stream().map(entry -> entry.credentialId).toList(), true);
-		return effective.values()
+		return new Effective(effective.values()
 			.stream()
 			.sorted(Comparator.comparing((Entry entry) -> entry.name).thenComparing(entry -> entry.serverId))
-			.map(entry -> resolved(entry, toolsByServer.getOrDefault(entry.crewServerId, List.of()), names))
-			.toList();
+			.toList(), toolsByServer);
 	}
 
 	/**
@@ -401,6 +434,41 @@ public class AgentIntegrations {
 		entry.source = AgentBinding.CREW;
 		entry.origin = server.source;
 		return entry;
+	}
+
+	private static Map<String, Object> forRun(Entry entry, List<ToolBinding> tools) {
+		ServerDefinition def = entry.definition;
+		Map<String, String> headers = new LinkedHashMap<>(ServerDefinition.literalHeaders(def.configJson()));
+		if (entry.configOverrideJson != null) {
+			headers.putAll(ServerDefinition.literalHeaders(entry.configOverrideJson));
+		}
+		Map<String, Object> view = new LinkedHashMap<>();
+		view.put("server_id", entry.serverId);
+		view.put("scope", entry.scope);
+		view.put("name", entry.name);
+		view.put("transport", (def.transport() != null) ? def.transport() : ServerDefinition.STREAMABLE_HTTP);
+		view.put("endpoint", def.endpoint());
+		view.put("headers", headers);
+		view.put("credential_id", entry.credentialId);
+		view.put("cred_type",
+				(entry.credentialId != null) ? (entry.credType != null ? entry.credType : "bearer") : null);
+		view.put("cred_header", entry.credHeader);
+		view.put("tools",
+				tools.stream()
+					.filter(tool -> tool.enabled)
+					.sorted(Comparator.comparing((ToolBinding tool) -> tool.toolName))
+					.map(tool -> {
+						Map<String, Object> described = new LinkedHashMap<>();
+						described.put("name", tool.toolName);
+						described.put("description", tool.description);
+						described.put("input_schema",
+								(tool.inputSchema != null) ? IntegrationsJson.read(tool.inputSchema) : null);
+						return described;
+					})
+					.toList());
+		view.put("disabled_tools",
+				tools.stream().filter(tool -> !tool.enabled).map(tool -> tool.toolName).sorted().toList());
+		return view;
 	}
 
 	private static Map<String, Object> resolved(Entry entry, List<ToolBinding> tools, Map<String, String> names) {

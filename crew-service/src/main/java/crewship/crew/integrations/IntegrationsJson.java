@@ -14,4 +14,14 @@ final class IntegrationsJson {
 		return JSON.writeValueAsString(value);
 	}
 
+	/** Stored JSON back as a tree; null when it no longer parses. */
+	static tools.jackson.databind.JsonNode read(String json) {
+		try {
+			return JSON.readTree(json);
+		}
+		catch (tools.jackson.core.JacksonException ex) {
+			return null;
+		}
+	}
+
 }

@@ -5,9 +5,12 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
+import crewship.platform.identity.IdentityAssertion;
 import crewship.platform.ids.Cuid;
 import crewship.platform.membership.WorkspaceRole;
 import crewship.platform.testing.TestHttp;
+import crewship.platform.testing.TestHttp.Response;
+import crewship.platform.testing.TestIdentities;
 import tools.jackson.databind.JsonNode;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -156,6 +159,65 @@ class AgentResolutionTests extends IntegrationTestSupport {
 		assertProblem(this.owner.delete(ws("/api/v1/agents/" + agent + "/integrations/" + id)), 404, "not found");
 		assertThat(WorkspaceIntegrationTests.types(events(id, 4))).containsExactly("integration.created",
 				"integration.updated", "integration.updated", "integration.deleted");
+	}
+
+	@Test
+	void theRunEngineGetsTheAgentsServersToolsAndCredentialIdsButNoSecret() {
+		String crew = crew(slug("engine"));
+		String agent = agent(crew, slug("runner"));
+		String token = FakeVault.put(this.workspaceId, "engine-token", "API_KEY", "engine-secret-value");
+		String plain = workspaceServer("{\"name\":\"a-plain\",\"endpoint\":\"https://a.example/mcp\","
+				+ "\"config_json\":\"{\\\"headers\\\":{\\\"X-Tenant\\\":\\\"acme\\\"}}\"}");
+		String tooled = crewServer(crew, "{\"name\":\"b-tools\",\"endpoint\":\"https://b.example/mcp\"}");
+		this.jdbc.update("update crew_mcp_server set credential_id = ?, cred_type = 'api_key', cred_header = 'X-Key'"
+				+ " where id = ?", token, tooled);
+		ok(this.owner.postJson(ws("/api/v1/crews/" + crew + "/integrations/" + tooled + "/tools/refresh"),
+				"{\"tools\":[{\"name\":\"add\",\"description\":\"Adds\"},{\"name\":\"drop\"}]}"));
+		this.jdbc.update(
+				"update mcp_tool_binding set input_schema = ? where crew_mcp_server_id = ? and tool_name = 'add'",
+				"{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"number\"}}}", tooled);
+		ok(patch(this.owner, ws("/api/v1/crews/" + crew + "/integrations/" + tooled + "/tools/drop"),
+				"{\"enabled\":false}"));
+		crewServer(crew, "{\"name\":\"c-stdio\",\"transport\":\"stdio\",\"command\":\"npx\"}");
+
+		TestHttp internal = this.http.withHeader(IdentityAssertion.HEADER, TestIdentities.internal());
+		String path = "/api/v1/internal/agents/" + agent + "/mcp-servers";
+		Response answer = ok(internal.get(ws(path)));
+		assertThat(answer.body()).doesNotContain("engine-secret-value");
+		JsonNode servers = answer.json().get("servers");
+		assertThat(servers).extracting(server -> server.get("name").asString())
+			.as("stdio servers run only in a crew's own runtime")
+			.containsExactly("a-plain", "b-tools");
+		JsonNode first = servers.get(0);
+		assertThat(first.get("server_id").asString()).isEqualTo(plain);
+		assertThat(first.get("scope").asString()).isEqualTo("workspace");
+		assertThat(first.get("transport").asString()).isEqualTo("streamable-http");
+		assertThat(first.get("endpoint").asString()).isEqualTo("https://a.example/mcp");
+		assertThat(first.get("headers").get("X-Tenant").asString()).isEqualTo("acme");
+		assertThat(first.get("credential_id").isNull()).isTrue();
+		assertThat(first.get("tools")).isEmpty();
+		JsonNode second = servers.get(1);
+		assertThat(second.get("server_id").asString()).isEqualTo(tooled);
+		assertThat(second.get("scope").asString()).isEqualTo("crew");
+		assertThat(second.get("credential_id").asString()).isEqualTo(token);
+		assertThat(second.get("cred_type").asString()).isEqualTo("api_key");
+		assertThat(second.get("cred_header").asString()).isEqualTo("X-Key");
+		assertThat(second.get("tools")).singleElement().satisfies(tool -> {
+			assertThat(tool.get("name").asString()).isEqualTo("add");
+			assertThat(tool.get("description").asString()).isEqualTo("Adds");
+			assertThat(tool.get("input_schema").get("properties").get("a").get("type").asString()).isEqualTo("number");
+		});
+		assertThat(second.get("disabled_tools")).extracting(JsonNode::asString).containsExactly("drop");
+
+		// another workspace's agent, a stranger, no workspace, a member instead of the
+		// engine
+		assertProblem(internal.get(path + "?workspace_id=" + Cuid.next()), 404, "Agent not found");
+		assertProblem(
+				internal
+					.get("/api/v1/internal/agents/" + Cuid.next() + "/mcp-servers?workspace_id=" + this.workspaceId),
+				404, "Agent not found");
+		assertProblem(internal.get(path), 400, "workspace_id");
+		assertProblem(this.owner.get(ws(path)), 404, "No endpoint");
 	}
 
 	private String crewServer(String crew, String body) {

@@ -47,7 +47,9 @@ public class ToolCallAudit {
 		if (!STATUSES.contains(call.status())) {
 			throw new IllegalArgumentException("Unknown tool call status " + call.status());
 		}
-		String scope = SCOPES.contains(call.mcpServerScope()) ? call.mcpServerScope() : "workspace";
+		// Set.of(...).contains(null) throws: a call without a known server has no scope
+		String scope = (call.mcpServerScope() != null && SCOPES.contains(call.mcpServerScope())) ? call.mcpServerScope()
+				: "workspace";
 		String error = call.errorMessage();
 		if (error != null && error.length() > 1000) {
 			error = error.substring(0, 1000);

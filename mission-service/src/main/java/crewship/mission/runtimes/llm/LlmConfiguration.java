@@ -1,5 +1,6 @@
 package crewship.mission.runtimes.llm;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -22,8 +23,8 @@ class LlmConfiguration {
 	}
 
 	@Bean
-	LlmRuntime llmRuntime(ProviderClient client, LlmProperties properties) {
-		return new LlmRuntime(client, properties);
+	LlmRuntime llmRuntime(ProviderClient client, LlmProperties properties, ObjectProvider<AgentTools> tools) {
+		return new LlmRuntime(client, properties, tools.getIfAvailable(() -> AgentTools.NONE));
 	}
 
 	@Bean

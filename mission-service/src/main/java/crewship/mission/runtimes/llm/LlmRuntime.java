@@ -12,8 +12,10 @@ import crewship.mission.runs.NewRun.Turn;
 /**
  * The {@code llm} runtime: the agent's persona and skills as the system prompt, the run's
  * conversation and prompt as the messages, streamed from the agent's provider with the
- * key the vault delivered for this run. The outcome records the model that answered, the
- * tokens and a cost estimate from the configured price table; it never holds the key.
+ * key the vault delivered for this run, with the agent's MCP tools ({@link AgentTools})
+ * on offer: a tool the model asks for is called and its result handed back until the
+ * model ends its turn. The outcome records the model that answered, the tokens and a cost
+ * estimate from the configured price table; it never holds the key.
  */
 public class LlmRuntime {
 
@@ -24,11 +26,24 @@ public class LlmRuntime {
 
 	private final LlmProperties properties;
 
+	private final AgentTools tools;
+
 	public LlmRuntime(ProviderClient client, LlmProperties properties) {
-		this.client = client;
-		this.properties = properties;
+		this(client, properties, AgentTools.NONE);
 	}
 
+	public LlmRuntime(ProviderClient client, LlmProperties properties, AgentTools tools) {
+		this.client = client;
+		this.properties = properties;
+		this.tools = tools;
+	}
+
+	/**
+	 * Streams the answer; when the model asks for tools, calls them, hands their results
+	 * back and streams again, until the model ends its turn. After
+	 * {@link AgentTools#maxRounds()} rounds of tools the model is asked once more to
+	 * answer without them. Tokens and cost add up over the rounds.
+	 */
 	public RunOutcome execute(RuntimeRequest request, RunOutput output, LlmProperties.Named provider, String apiKey)
 			throws InterruptedException {
 		AgentProfile agent = request.agent();
@@ -38,13 +53,53 @@ public class LlmRuntime {
 			return RunOutcome.failed("No model: agent " + agent.name() + " sets no llm_model and " + provider.name()
 					+ " has no default model configured", provider.name(), provider.name(), null);
 		}
-		ChatRequest chat = new ChatRequest(model, systemPrompt(agent), messages(request), this.properties.maxTokens());
-		try {
-			Completion completion = this.client.stream(provider, chat, apiKey, output::text, output);
-			String answered = (completion.model() != null) ? completion.model() : model;
-			return RunOutcome.completed(completion.text(), provider.name(), provider.name(), answered,
-					completion.inputTokens(), completion.outputTokens(),
-					provider.settings().cost(answered, completion.inputTokens(), completion.outputTokens()));
+		try (AgentTools.RunTools tools = this.tools.open(request, output)) {
+			List<ChatRequest.Tool> offered = tools.tools();
+			List<ChatRequest.Message> messages = new ArrayList<>(messages(request));
+			StringBuilder text = new StringBuilder();
+			String answered = model;
+			long input = 0;
+			long outputTokens = 0;
+			double cost = 0;
+			int maxRounds = Math.max(0, this.tools.maxRounds());
+			for (int round = 0;; round++) {
+				boolean toolsOff = round >= maxRounds;
+				ChatRequest chat = new ChatRequest(model, systemPrompt(agent), messages, this.properties.maxTokens(),
+						offered, toolsOff && !offered.isEmpty());
+				Completion completion = this.client.stream(provider, chat, apiKey, output::text, output);
+				answered = (completion.model() != null) ? completion.model() : answered;
+				input += completion.inputTokens();
+				outputTokens += completion.outputTokens();
+				cost += provider.settings().cost(answered, completion.inputTokens(), completion.outputTokens());
+				text.append(completion.text());
+				if (completion.toolUses().isEmpty() || offered.isEmpty()) {
+					return RunOutcome.completed(text.toString(), provider.name(), provider.name(), answered, input,
+							outputTokens, cost);
+				}
+				if (toolsOff) {
+					// asked to answer without tools and asked for them anyway: what it
+					// said
+					// is the answer
+					output.log("warn", "mcp.rounds", "The model still asked for tools after the run's " + maxRounds
+							+ " tool rounds; its answer ends here");
+					if (text.isEmpty()) {
+						return RunOutcome.failed("No answer within " + maxRounds + " tool rounds", provider.name(),
+								provider.name(), answered);
+					}
+					return RunOutcome.completed(text.toString(), provider.name(), provider.name(), answered, input,
+							outputTokens, cost);
+				}
+				messages.add(new ChatRequest.Message("assistant", completion.text(), completion.toolUses(), List.of()));
+				List<ChatRequest.ToolResult> results = new ArrayList<>();
+				for (ChatRequest.ToolUse use : completion.toolUses()) {
+					results.add(tools.call(use));
+				}
+				if (round + 1 >= maxRounds) {
+					output.log("warn", "mcp.rounds", "The run used its " + maxRounds
+							+ " tool rounds; the model is asked to answer without further tools");
+				}
+				messages.add(new ChatRequest.Message("user", null, List.of(), results));
+			}
 		}
 		catch (ProviderFailure ex) {
 			output.log("error", "provider.failed", ex.getMessage());

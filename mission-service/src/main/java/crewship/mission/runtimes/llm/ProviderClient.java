@@ -226,24 +226,138 @@ public class ProviderClient {
 			if (chat.system() != null && !chat.system().isBlank()) {
 				body.put("system", chat.system());
 			}
+			if (!chat.tools().isEmpty()) {
+				ArrayNode tools = body.putArray("tools");
+				for (ChatRequest.Tool tool : chat.tools()) {
+					ObjectNode described = tools.addObject().put("name", tool.name());
+					if (tool.description() != null) {
+						described.put("description", tool.description());
+					}
+					described.set("input_schema", schema(tool));
+				}
+				if (chat.toolsOff()) {
+					body.putObject("tool_choice").put("type", "none");
+				}
+			}
 			ArrayNode messages = body.putArray("messages");
 			for (ChatRequest.Message message : chat.messages()) {
-				messages.addObject().put("role", message.role()).put("content", message.content());
+				anthropicMessage(messages.addObject(), message);
 			}
 		}
 		else {
 			request.uri(endpoint(settings.baseUrl(), "/v1/chat/completions"))
 				.header("authorization", "Bearer " + apiKey);
 			body.putObject("stream_options").put("include_usage", true);
+			if (!chat.tools().isEmpty()) {
+				ArrayNode tools = body.putArray("tools");
+				for (ChatRequest.Tool tool : chat.tools()) {
+					ObjectNode function = tools.addObject().put("type", "function").putObject("function");
+					function.put("name", tool.name());
+					if (tool.description() != null) {
+						function.put("description", tool.description());
+					}
+					function.set("parameters", schema(tool));
+				}
+				if (chat.toolsOff()) {
+					body.put("tool_choice", "none");
+				}
+			}
 			ArrayNode messages = body.putArray("messages");
 			if (chat.system() != null && !chat.system().isBlank()) {
 				messages.addObject().put("role", "system").put("content", chat.system());
 			}
 			for (ChatRequest.Message message : chat.messages()) {
-				messages.addObject().put("role", message.role()).put("content", message.content());
+				openaiMessages(messages, message);
 			}
 		}
 		return request.POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))).build();
+	}
+
+	/** A tool's input schema; a tool that gives none takes an object. */
+	private static JsonNode schema(ChatRequest.Tool tool) {
+		if (tool.inputSchema() == null || tool.inputSchema().isEmpty()) {
+			return JSON.createObjectNode().put("type", "object");
+		}
+		return JSON.valueToTree(tool.inputSchema());
+	}
+
+	/**
+	 * The arguments a model wrote, as the object providers expect back; what does not
+	 * parse as one becomes an empty object (the call itself was refused already).
+	 */
+	private static JsonNode arguments(String arguments) {
+		try {
+			JsonNode parsed = JSON.readTree((arguments == null || arguments.isBlank()) ? "{}" : arguments);
+			return parsed.isObject() ? parsed : JSON.createObjectNode();
+		}
+		catch (RuntimeException ex) {
+			return JSON.createObjectNode();
+		}
+	}
+
+	/**
+	 * An Anthropic turn: plain text, or content blocks when it asks for tools
+	 * ({@code tool_use}) or answers them ({@code tool_result}).
+	 */
+	private static void anthropicMessage(ObjectNode target, ChatRequest.Message message) {
+		target.put("role", message.role());
+		if (message.toolUses().isEmpty() && message.toolResults().isEmpty()) {
+			target.put("content", message.content());
+			return;
+		}
+		ArrayNode blocks = target.putArray("content");
+		for (ChatRequest.ToolResult result : message.toolResults()) {
+			ObjectNode block = blocks.addObject()
+				.put("type", "tool_result")
+				.put("tool_use_id", result.toolUseId())
+				.put("content", result.content());
+			if (result.error()) {
+				block.put("is_error", true);
+			}
+		}
+		if (message.content() != null && !message.content().isBlank()) {
+			blocks.addObject().put("type", "text").put("text", message.content());
+		}
+		for (ChatRequest.ToolUse use : message.toolUses()) {
+			blocks.addObject()
+				.put("type", "tool_use")
+				.put("id", use.id())
+				.put("name", use.name())
+				.set("input", arguments(use.arguments()));
+		}
+	}
+
+	/**
+	 * OpenAI-compatible turns: an assistant message with {@code tool_calls}, and one
+	 * {@code role: tool} message per result.
+	 */
+	private static void openaiMessages(ArrayNode messages, ChatRequest.Message message) {
+		for (ChatRequest.ToolResult result : message.toolResults()) {
+			messages.addObject()
+				.put("role", "tool")
+				.put("tool_call_id", result.toolUseId())
+				.put("content", (result.error() ? "Error: " : "") + result.content());
+		}
+		if (message.toolUses().isEmpty()) {
+			if (message.toolResults().isEmpty() || (message.content() != null && !message.content().isBlank())) {
+				messages.addObject().put("role", message.role()).put("content", message.content());
+			}
+			return;
+		}
+		ObjectNode assistant = messages.addObject().put("role", message.role());
+		if (message.content() != null && !message.content().isBlank()) {
+			assistant.put("content", message.content());
+		}
+		else {
+			assistant.putNull("content");
+		}
+		ArrayNode calls = assistant.putArray("tool_calls");
+		for (ChatRequest.ToolUse use : message.toolUses()) {
+			ObjectNode call = calls.addObject().put("id", use.id()).put("type", "function");
+			call.putObject("function")
+				.put("name", use.name())
+				.put("arguments", (use.arguments() == null || use.arguments().isBlank()) ? "{}" : use.arguments());
+		}
 	}
 
 	/**
@@ -256,6 +370,17 @@ public class ProviderClient {
 			root = root.substring(0, root.length() - 3);
 		}
 		return URI.create(root + path);
+	}
+
+	/** A tool call as its pieces arrive. */
+	private static final class PendingToolUse {
+
+		String id;
+
+		final StringBuilder name = new StringBuilder();
+
+		final StringBuilder arguments = new StringBuilder();
+
 	}
 
 	private static final class StreamState {
@@ -283,6 +408,8 @@ public class ProviderClient {
 		long output = 0;
 		String stop = null;
 		boolean done = false;
+		// the tools asked for, by the stream's block (Anthropic) or call (OpenAI) index
+		java.util.SortedMap<Integer, PendingToolUse> tools = new java.util.TreeMap<>();
 		String event = null;
 		StringBuilder data = new StringBuilder();
 		String line;
@@ -330,10 +457,26 @@ public class ProviderClient {
 								+ usage.path("cache_read_input_tokens").asLong(0);
 						output = usage.path("output_tokens").asLong(0);
 					}
+					case "content_block_start" -> {
+						JsonNode block = json.path("content_block");
+						if ("tool_use".equals(block.path("type").asString(""))) {
+							PendingToolUse tool = tools.computeIfAbsent(json.path("index").asInt(tools.size()),
+									index -> new PendingToolUse());
+							tool.id = block.path("id").asString(null);
+							tool.name.append(block.path("name").asString(""));
+						}
+					}
 					case "content_block_delta" -> {
 						JsonNode delta = json.path("delta");
-						if ("text_delta".equals(delta.path("type").asString(""))) {
+						String kind = delta.path("type").asString("");
+						if ("text_delta".equals(kind)) {
 							emit(delta.path("text").asString(""), text, onText, state);
+						}
+						else if ("input_json_delta".equals(kind)) {
+							PendingToolUse tool = tools.get(json.path("index").asInt(-1));
+							if (tool != null) {
+								tool.arguments.append(delta.path("partial_json").asString(""));
+							}
 						}
 					}
 					case "message_delta" -> {
@@ -348,7 +491,7 @@ public class ProviderClient {
 					}
 					case "message_stop" -> done = true;
 					default -> {
-						// ping, content_block_start/stop
+						// ping, content_block_stop
 					}
 				}
 			}
@@ -360,6 +503,16 @@ public class ProviderClient {
 				JsonNode content = choice.path("delta").path("content");
 				if (content.isString()) {
 					emit(content.asString(), text, onText, state);
+				}
+				for (JsonNode call : choice.path("delta").path("tool_calls")) {
+					PendingToolUse tool = tools.computeIfAbsent(call.path("index").asInt(tools.size()),
+							index -> new PendingToolUse());
+					if (call.hasNonNull("id")) {
+						tool.id = call.get("id").asString();
+					}
+					JsonNode function = call.path("function");
+					tool.name.append(function.path("name").asString(""));
+					tool.arguments.append(function.path("arguments").asString(""));
 				}
 				if (choice.hasNonNull("finish_reason")) {
 					stop = choice.get("finish_reason").asString();
@@ -377,7 +530,16 @@ public class ProviderClient {
 		if (!done && !(!anthropic && stop != null)) {
 			throw new StreamError("the stream ended before the answer was complete");
 		}
-		return new Completion(text.toString(), model, input, output, stop);
+		List<ChatRequest.ToolUse> uses = new ArrayList<>();
+		for (PendingToolUse tool : tools.values()) {
+			if (tool.name.isEmpty()) {
+				continue;
+			}
+			String id = (tool.id != null && !tool.id.isBlank()) ? tool.id : "call_" + uses.size();
+			uses.add(new ChatRequest.ToolUse(id, tool.name.toString(),
+					tool.arguments.isEmpty() ? "{}" : tool.arguments.toString()));
+		}
+		return new Completion(text.toString(), model, input, output, stop, uses);
 	}
 
 	private static void emit(String chunk, StringBuilder text, Consumer<String> onText, StreamState state) {

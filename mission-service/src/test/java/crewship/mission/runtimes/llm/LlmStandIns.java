@@ -26,6 +26,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <li>the model providers: one WireMock server (third-party APIs) that
  * {@code crewship.mission.llm.providers.*.base-url} points Anthropic and OpenAI at, with
  * an operator key for completions;</li>
+ * <li>crew-service's MCP servers of an agent ({@code GET
+ * /api/v1/internal/agents/{id}/mcp-servers}) as tests put them in
+ * {@link #mcpServers};</li>
  * <li>credential-vault-service behind the gateway's internal listener
  * ({@link MissionStandIns}): an agent's resolved slots ({@code GET
  * /api/v1/internal/agents/{id}/credentials}) as tests {@link #vaultBinds bind} them, 404
@@ -40,6 +43,8 @@ public class LlmStandIns implements ApplicationContextInitializer<ConfigurableAp
 
 	private static final Pattern ENVIRONMENT = Pattern.compile("/api/v1/internal/agents/([^/]+)/credentials");
 
+	private static final Pattern MCP_SERVERS = Pattern.compile("/api/v1/internal/agents/([^/]+)/mcp-servers");
+
 	private static final Pattern VALUE = Pattern.compile("/api/v1/internal/credentials/([^/]+)/value");
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -53,6 +58,9 @@ public class LlmStandIns implements ApplicationContextInitializer<ConfigurableAp
 	static final Map<String, String> values = new ConcurrentHashMap<>();
 
 	static final AtomicInteger vaultCalls = new AtomicInteger();
+
+	/** Agent id → crew-service's MCP servers of the agent (unknown agent: 404). */
+	static final Map<String, List<Map<String, Object>>> mcpServers = new ConcurrentHashMap<>();
 
 	private static WireMockServer providers;
 
@@ -74,8 +82,20 @@ public class LlmStandIns implements ApplicationContextInitializer<ConfigurableAp
 		return providers;
 	}
 
-	/** The vault's {@code GET /api/v1/internal/agents/{id}/credentials}. */
+	/**
+	 * The vault's {@code GET /api/v1/internal/agents/{id}/credentials}, and
+	 * crew-service's {@code GET /api/v1/internal/agents/{id}/mcp-servers} on the same
+	 * prefix.
+	 */
 	static Answer environment(HttpExchange exchange) {
+		Matcher servers = MCP_SERVERS.matcher(exchange.getRequestURI().getPath());
+		if (servers.matches()) {
+			List<Map<String, Object>> found = mcpServers.get(servers.group(1));
+			String query = exchange.getRequestURI().getQuery();
+			return (found != null && query != null && query.contains("workspace_id="))
+					? new Answer(200, JSON.writeValueAsString(Map.of("agent_id", servers.group(1), "servers", found)))
+					: NOT_FOUND;
+		}
 		Matcher environment = ENVIRONMENT.matcher(exchange.getRequestURI().getPath());
 		if (!environment.matches()) {
 			return NOT_FOUND;
@@ -107,6 +127,10 @@ public class LlmStandIns implements ApplicationContextInitializer<ConfigurableAp
 		properties.put("crewship.mission.llm.providers.openai.base-url", providerUrl);
 		properties.put("crewship.mission.llm.providers.anthropic.api-key", OPERATOR_KEY);
 		properties.put("crewship.mission.llm.retry.initial-backoff", "20ms");
+		// the in-test MCP server listens on 127.0.0.1, as crew-service's tests allow
+		properties.put("crewship.mission.mcp.allow-private-endpoints", "true");
+		properties.put("crewship.mission.mcp.call-timeout", "3s");
+		properties.put("crewship.mission.mcp.max-tool-rounds", "3");
 		properties.put("crewship.mission.llm.retry.max-backoff", "100ms");
 		// tests of the shared context fail providers on purpose: the breaker (proven in
 		// LlmRuntimeTests) must not carry that over to the next test
