@@ -1,11 +1,11 @@
 package crewship.vault.probes;
 
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.Optional;
 
 import org.springframework.stereotype.Component;
+
+import crewship.platform.net.PrivateAddresses;
 
 /**
  * Decides whether the vault may dial a caller-supplied URL (a stored ENDPOINT_URL, a
@@ -29,26 +29,10 @@ public class EndpointFence {
 		if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null) {
 			return Optional.of("Only http(s) URLs are dialled");
 		}
-		if (!this.properties.allowPrivateEndpoints() && isPrivate(uri.getHost())) {
+		if (!this.properties.allowPrivateEndpoints() && PrivateAddresses.isPrivate(uri.getHost())) {
 			return Optional.of("Private, loopback and link-local addresses are not dialled");
 		}
 		return Optional.empty();
-	}
-
-	static boolean isPrivate(String host) {
-		try {
-			for (InetAddress address : InetAddress.getAllByName(host)) {
-				if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-						|| address.isAnyLocalAddress() || address.isMulticastAddress()
-						|| (address.getAddress().length == 16 && (address.getAddress()[0] & 0xfe) == 0xfc)) {
-					return true;
-				}
-			}
-			return false;
-		}
-		catch (UnknownHostException ex) {
-			return true;
-		}
 	}
 
 }

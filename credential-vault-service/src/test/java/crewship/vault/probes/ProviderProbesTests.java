@@ -18,6 +18,8 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import crewship.platform.net.PrivateAddresses;
+
 /** Provider probes against WireMock standing in for the providers' APIs. */
 class ProviderProbesTests {
 
@@ -109,9 +111,11 @@ class ProviderProbesTests {
 		ProbeResult refused = guarded.probe("NONE", "ENDPOINT_URL", providers.baseUrl() + "/health");
 		assertThat(refused.valid()).as("the suite's own network is off limits").isFalse();
 		assertThat(refused.error()).contains("Private");
-		assertThat(EndpointFence.isPrivate("10.1.2.3")).isTrue();
-		assertThat(EndpointFence.isPrivate("169.254.169.254")).as("cloud metadata").isTrue();
-		assertThat(EndpointFence.isPrivate("8.8.8.8")).isFalse();
+		assertThat(PrivateAddresses.isPrivate("10.1.2.3")).isTrue();
+		assertThat(PrivateAddresses.isPrivate("169.254.169.254")).as("cloud metadata").isTrue();
+		assertThat(PrivateAddresses.isPrivate("8.8.8.8")).isFalse();
+		assertThat(PrivateAddresses.isPrivate("100.64.1.1")).as("carrier-grade NAT").isTrue();
+		assertThat(PrivateAddresses.isPrivate("[::1]")).as("an IPv6 literal in brackets").isTrue();
 	}
 
 }

@@ -1,12 +1,12 @@
 package crewship.crew.mcp;
 
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.Optional;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
+
+import crewship.platform.net.PrivateAddresses;
 
 /**
  * Decides whether crew-service may dial a URL it was given (an MCP endpoint, a
@@ -38,7 +38,7 @@ public class EndpointFence {
 		if (uri.getRawUserInfo() != null) {
 			return Optional.of("Credentials in a URL are refused; use a credential");
 		}
-		if (!this.allowPrivate && isPrivate(uri.getHost())) {
+		if (!this.allowPrivate && PrivateAddresses.isPrivate(uri.getHost())) {
 			return Optional.of("Private, loopback and link-local addresses are not dialled by this instance");
 		}
 		return Optional.empty();
@@ -52,27 +52,6 @@ public class EndpointFence {
 	/** Tests switch the instance's setting for one case; never called in production. */
 	void allowPrivate(boolean allow) {
 		this.allowPrivate = allow;
-	}
-
-	static boolean isPrivate(String host) {
-		String bare = (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1) : host;
-		try {
-			for (InetAddress address : InetAddress.getAllByName(bare)) {
-				byte[] raw = address.getAddress();
-				if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-						|| address.isAnyLocalAddress() || address.isMulticastAddress()
-						|| (raw.length == 16 && (raw[0] & 0xfe) == 0xfc)
-						// 100.64.0.0/10 carrier-grade NAT, as internal as RFC 1918 in
-						// clouds
-						|| (raw.length == 4 && (raw[0] & 0xff) == 100 && (raw[1] & 0xc0) == 64)) {
-					return true;
-				}
-			}
-			return false;
-		}
-		catch (UnknownHostException ex) {
-			return true;
-		}
 	}
 
 }

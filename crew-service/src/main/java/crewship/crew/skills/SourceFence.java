@@ -1,14 +1,14 @@
 package crewship.crew.skills;
 
-import java.net.InetAddress;
 import java.net.URI;
-import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
+
+import crewship.platform.net.PrivateAddresses;
 
 /**
  * Decides whether crew-service may dial a URL a caller gave it for a skill (a SKILL.md
@@ -50,7 +50,7 @@ class SourceFence {
 		if (isAllowedHost(uri.getHost())) {
 			return Optional.empty();
 		}
-		if (!this.properties.allowPrivateEndpoints() && isPrivate(uri.getHost())) {
+		if (!this.properties.allowPrivateEndpoints() && PrivateAddresses.isPrivate(uri.getHost())) {
 			return Optional.of("private, loopback and link-local addresses are not dialled by this server");
 		}
 		return Optional.empty();
@@ -59,25 +59,6 @@ class SourceFence {
 	/** Named by the operator: dialled even on a private address, and over plain http. */
 	boolean isAllowedHost(String host) {
 		return host != null && this.allowedHosts.contains(host.toLowerCase(Locale.ROOT));
-	}
-
-	static boolean isPrivate(String host) {
-		String bare = (host.startsWith("[") && host.endsWith("]")) ? host.substring(1, host.length() - 1) : host;
-		try {
-			for (InetAddress address : InetAddress.getAllByName(bare)) {
-				byte[] raw = address.getAddress();
-				if (address.isLoopbackAddress() || address.isSiteLocalAddress() || address.isLinkLocalAddress()
-						|| address.isAnyLocalAddress() || address.isMulticastAddress()
-						|| (raw.length == 16 && (raw[0] & 0xfe) == 0xfc)
-						|| (raw.length == 4 && (raw[0] & 0xff) == 100 && (raw[1] & 0xc0) == 64)) {
-					return true;
-				}
-			}
-			return false;
-		}
-		catch (UnknownHostException ex) {
-			return true; // nothing to dial; refused rather than guessed
-		}
 	}
 
 }
