@@ -39,6 +39,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  * 503-answered delivery sent again is accepted.
  *
  * <p>
+ * The same outage, held for 30 s, is issue 16's fault drill 2 ({@link OutageDrill}):
+ * writes to every service that publishes events are answered 2xx while the broker is
+ * down, and once it is back a browser's WebSocket sees each of their events exactly once
+ * and the other services' projections know what was written. One outage serves both,
+ * since stopping the broker costs the suite seconds of CI each time.
+ *
+ * <p>
  * It stops the broker the whole suite shares, so it runs last ({@code @Order} with the
  * {@code OrderAnnotation} class orderer of {@code junit-platform.properties}) and leaves
  * the broker running and every service ready again.
@@ -184,10 +191,9 @@ class WebhookDurabilitySystemTests {
 		long stopped = System.nanoTime();
 		// the frames of what was written before are not the drill's
 		drill.socket.clear();
-		// An agent made while the broker is down: its event waits in crew-service's
-		// outbox
-		String agentMadeWhileDown = createAgent();
-		drill.writeWhileDown(agentMadeWhileDown);
+		// Writes to every publishing service, among them an agent made while the broker
+		// is down: its event waits in crew-service's outbox
+		String agentMadeWhileDown = drill.writeWhileDown();
 
 		awaitFor(Duration.ofSeconds(60), "every sender answered 503 after the stop",
 				() -> senders.stream()
@@ -197,7 +203,7 @@ class WebhookDurabilitySystemTests {
 		long restarting = System.nanoTime();
 		suite.broker().start();
 		long restarted = System.nanoTime();
-		double recovery = drill.awaitDeliveredExactlyOnce(restarted);
+		double recovery = drill.awaitDelivered(restarted);
 		Map<String, Long> projections = Map.of();
 		AssertionError projectionFailure = null;
 		try {
@@ -209,13 +215,14 @@ class WebhookDurabilitySystemTests {
 		Map<String, Integer> topicCopies = drill.topicCopiesById(suite.kafkaBootstrapServers(), stoppingAt - 1000);
 		System.out.printf("[drill 2] broker down %d ms (stop returned → restart began), restart took %d ms%n",
 				millis(restarting - stopped), millis(restarted - restarting));
+		Map<String, Integer> duplicated = drill.duplicated();
 		System.out.print(drill.table(recovery, projections, topicCopies));
 		assertThat(drill.writes).as("every write made while the broker was down")
 			.allSatisfy(
 					write -> assertThat(write.status()).as(write.service() + " " + write.what() + ": " + write.body())
 						.isBetween(200, 299));
 		assertThat(drill.missing()).as("events that never reached the socket (type:id → frames seen)").isEmpty();
-		assertThat(drill.duplicated()).as("events the socket saw more than once (type:id → frames seen)").isEmpty();
+		assertThat(duplicated).as("events the socket saw more than once (type:id → frames seen)").isEmpty();
 		assertThat(topicCopies).as("events of the drill's workspace on the topics more than once (id → copies)")
 			.allSatisfy((id, copies) -> assertThat(copies).as(id).isEqualTo(1));
 		if (projectionFailure != null) {
