@@ -326,6 +326,43 @@ final class OutageDrill {
 	}
 
 	/**
+	 * Each publishing service's {@code crewship_outbox_backlog} (rows not yet on Kafka),
+	 * scraped from its management port; -1 when it cannot be read.
+	 */
+	static Map<String, Long> outboxBacklog(crewship.devstack.Suite suite) {
+		Map<String, Long> backlog = new LinkedHashMap<>();
+		for (String service : SERVICES) {
+			String name = service.equals("vault") ? "credential-vault-service" : service + "-service";
+			java.net.URI base = java.net.URI.create(suite.serviceUrl(name));
+			long value = -1;
+			try {
+				Response scrape = Client.get("http://127.0.0.1:"
+						+ crewship.devstack.Suite.managementPort(base.getPort()) + "/actuator/prometheus");
+				value = scrape.body()
+					.lines()
+					.filter(line -> line.startsWith("crewship_outbox_backlog"))
+					.mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))
+					.findFirst()
+					.orElse(-1);
+			}
+			catch (RuntimeException | AssertionError ex) {
+				// reported as -1
+			}
+			backlog.put(service, value);
+		}
+		return backlog;
+	}
+
+	/** Events the socket must see from one service. */
+	int expectedOf(String service) {
+		return this.expected.entrySet()
+			.stream()
+			.filter(entry -> service.equals(this.serviceOf.get(entry.getKey())))
+			.mapToInt(Map.Entry::getValue)
+			.sum();
+	}
+
+	/**
 	 * Events of this workspace on the topics, by id: more than one copy is a duplicate.
 	 */
 	Map<String, Integer> topicCopiesById(String bootstrapServers, long sinceEpochMillis) {
@@ -372,11 +409,12 @@ final class OutageDrill {
 	 * The drill table: writes sent and answered by status, events expected, received and
 	 * duplicated, per service.
 	 */
-	String table(double recoverySeconds, Map<String, Long> projections, Map<String, Integer> topicCopies) {
+	String table(double recoverySeconds, Map<String, Long> projections, Map<String, Integer> topicCopies,
+			Map<String, Long> backlogWhileDown) {
 		Map<String, Integer> counts = counts();
 		StringBuilder table = new StringBuilder();
-		table.append(String.format("[drill 2] %-8s | %6s | %-16s | %8s | %8s | %10s | %s%n", "service", "writes",
-				"answered", "expected", "received", "duplicates", "last event after restart"));
+		table.append(String.format("[drill 2] %-8s | %6s | %-16s | %17s | %8s | %8s | %10s | %s%n", "service", "writes",
+				"answered", "outbox while down", "expected", "received", "duplicates", "first seen after restart"));
 		for (String service : SERVICES) {
 			List<Write> own = this.writes.stream().filter(w -> w.service().equals(service)).toList();
 			Map<Integer, Long> byStatus = new TreeMap<>(own.stream()
@@ -398,8 +436,9 @@ final class OutageDrill {
 					last = Math.max(last, this.firstSeen.get(entry.getKey()));
 				}
 			}
-			table.append(String.format("[drill 2] %-8s | %6d | %-16s | %8d | %8d | %10d | %s%n", service, own.size(),
-					byStatus.toString(), expectedEvents, received, duplicates,
+			table.append(String.format("[drill 2] %-8s | %6d | %-16s | %17d | %8d | %8d | %10d | %s%n", service,
+					own.size(), byStatus.toString(), backlogWhileDown.getOrDefault(service, -1L), expectedEvents,
+					received, duplicates,
 					(last != Long.MIN_VALUE) ? String.format("%.1f s", (last - this.restarted) / 1e9) : "-"));
 		}
 		table.append(String.format(

@@ -200,6 +200,9 @@ class WebhookDurabilitySystemTests {
 					.allMatch(sender -> sent.stream()
 						.anyMatch(s -> s.sender() == sender && s.sentNanos() > stopped && s.status() == 503)));
 		sleep(Math.max(0, millis(stopped + OUTAGE.toNanos() - System.nanoTime())));
+		// what the outboxes hold at the end of the outage (the relays cannot have
+		// deleted a row: nothing was acknowledged)
+		Map<String, Long> backlog = OutageDrill.outboxBacklog(suite);
 		long restarting = System.nanoTime();
 		suite.broker().start();
 		long restarted = System.nanoTime();
@@ -216,11 +219,14 @@ class WebhookDurabilitySystemTests {
 		System.out.printf("[drill 2] broker down %d ms (stop returned → restart began), restart took %d ms%n",
 				millis(restarting - stopped), millis(restarted - restarting));
 		Map<String, Integer> duplicated = drill.duplicated();
-		System.out.print(drill.table(recovery, projections, topicCopies));
+		System.out.print(drill.table(recovery, projections, topicCopies, backlog));
 		assertThat(drill.writes).as("every write made while the broker was down")
 			.allSatisfy(
 					write -> assertThat(write.status()).as(write.service() + " " + write.what() + ": " + write.body())
 						.isBetween(200, 299));
+		assertThat(OutageDrill.SERVICES).as("each outbox holds at least its service's events at the end of the outage")
+			.allSatisfy(service -> assertThat(backlog.get(service)).as(service + " " + backlog)
+				.isGreaterThanOrEqualTo(drill.expectedOf(service)));
 		assertThat(drill.missing()).as("events that never reached the socket (type:id → frames seen)").isEmpty();
 		assertThat(duplicated).as("events the socket saw more than once (type:id → frames seen)").isEmpty();
 		assertThat(topicCopies).as("events of the drill's workspace on the topics more than once (id → copies)")
