@@ -156,7 +156,8 @@ final class OutageDrill {
 		write("auth", "rename owner",
 				send("PATCH", "/api/v1/users/me", "{\"full_name\":\"" + this.ownerRenamed + "\"}"));
 
-		// crew-service: a crew, an agent in it (a LEAD, for a mission later), an update
+		// crew-service: an agent in the existing crew, a new crew with an agent (a LEAD,
+		// for a mission after the outage), an update of an agent
 		String agentMadeWhileDown = id(write("crew", "create agent",
 				post("/api/v1/agents" + this.ws, "{\"name\":\"Durable Agent\",\"slug\":\"down-" + this.suffix
 						+ "-1\",\"crew_id\":\"" + this.crewId + "\"}")));
