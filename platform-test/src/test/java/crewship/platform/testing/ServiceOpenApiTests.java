@@ -41,7 +41,14 @@ class ServiceOpenApiTests {
 		// the caller is the gateway's assertion, not a parameter a client sends
 		assertThat(create.path("parameters").values())
 			.noneMatch(parameter -> parameter.path("name").asString().toLowerCase().contains("caller"));
-		assertThat(json.at("/paths/~1api~1v1~1whoami/get").isObject()).isTrue();
+		// a list's PageParams are its limit and offset query parameters
+		assertThat(json.at("/paths/~1api~1v1~1workspaces~1{workspaceId}~1widgets/get/parameters").values())
+			.extracting(parameter -> parameter.path("name").asString())
+			.containsExactlyInAnyOrder("workspaceId", "limit", "offset");
+		// properties are named as the service writes them: snake_case
+		String whoami = json.at("/paths/~1api~1v1~1whoami/get/responses/200/content/*~1*/schema/$ref").asString();
+		JsonNode schema = json.at("/components/schemas/" + whoami.substring(whoami.lastIndexOf('/') + 1));
+		assertThat(schema.path("properties").propertyNames()).contains("credential_id").doesNotContain("credentialId");
 	}
 
 }
