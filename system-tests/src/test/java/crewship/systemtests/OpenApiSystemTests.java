@@ -23,12 +23,23 @@ import static org.assertj.core.api.Assertions.assertThat;
  * credential needed): every service answers for its part, every operation in it is one of
  * the reference's ({@code spec/crewship-openapi.json}, compared by method and path with
  * parameter names set aside), no internal route is in it, and every reference operation
- * it lacks is one the suite does not implement — the owning service answers it "No
+ * it lacks is one the suite does not implement (the seed's NextAuth endpoints and activity
+ * feed, which the reference document does not list, are the only additions) — the owning service answers it "No
  * endpoint" (404) or 405 — so the document lacks nothing that is served.
  */
 class OpenApiSystemTests {
 
 	static final Set<String> METHODS = Set.of("get", "put", "post", "delete", "patch", "head", "options", "trace");
+
+	/**
+	 * Operations the reference document lacks but the seed ({@code SEED-api-overview.md})
+	 * lists: its NextAuth compatibility table (the web UI's sign-in, served by
+	 * auth-service) and the cross-crew activity feed (served from mission-service's
+	 * journal).
+	 */
+	static final Set<String> SEED_ONLY = Set.of("GET /api/auth/csrf", "GET /api/auth/error", "GET /api/auth/providers",
+			"GET /api/auth/session", "GET /api/auth/signin", "POST /api/auth/callback/credentials", "POST /api/auth/signout",
+			"POST /api/auth/token/refresh", "GET /api/v1/activity");
 
 	static String gateway;
 
@@ -50,7 +61,7 @@ class OpenApiSystemTests {
 		assertThat(merged.values()).as("internal routes").noneMatch(operation -> operation.contains("/internal"));
 		Set<String> notInReference = new TreeSet<>(merged.keySet());
 		notInReference.removeAll(reference.keySet());
-		assertThat(notInReference).as("operations the reference does not have").isEmpty();
+		assertThat(notInReference).as("operations neither the reference nor the seed has").isSubsetOf(SEED_ONLY);
 
 		Set<String> covered = new TreeSet<>(merged.keySet());
 		covered.retainAll(reference.keySet());

@@ -60,6 +60,7 @@ class SecretsInLogsSystemTests {
 	static void startSuite() {
 		suite = RunningSuite.get();
 		gateway = suite.gatewayUrl();
+		WebhookSignatureSystemTests.startSuite(); // its rotate helper reads its gateway field
 	}
 
 	@Test
