@@ -23,9 +23,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  * credential needed): every service answers for its part, every operation in it is one of
  * the reference's ({@code spec/crewship-openapi.json}, compared by method and path with
  * parameter names set aside), no internal route is in it, and every reference operation
- * it lacks is one the suite does not implement (the seed's NextAuth endpoints and activity
- * feed, which the reference document does not list, are the only additions) — the owning service answers it "No
- * endpoint" (404) or 405 — so the document lacks nothing that is served.
+ * it lacks is one the suite does not implement (the seed's NextAuth endpoints and
+ * activity feed, which the reference document does not list, are the only additions) —
+ * the owning service answers it "No endpoint" (404) or 405 — so the document lacks
+ * nothing that is served.
  */
 class OpenApiSystemTests {
 
@@ -38,14 +39,15 @@ class OpenApiSystemTests {
 	 * journal).
 	 */
 	static final Set<String> SEED_ONLY = Set.of("GET /api/auth/csrf", "GET /api/auth/error", "GET /api/auth/providers",
-			"GET /api/auth/session", "GET /api/auth/signin", "POST /api/auth/callback/credentials", "POST /api/auth/signout",
-			"POST /api/auth/token/refresh", "GET /api/v1/activity");
+			"GET /api/auth/session", "GET /api/auth/signin", "POST /api/auth/callback/credentials",
+			"POST /api/auth/signout", "POST /api/auth/token/refresh", "GET /api/v1/activity");
 
 	static String gateway;
 
 	@BeforeAll
 	static void startSuite() {
 		gateway = RunningSuite.get().gatewayUrl();
+		IdentitySystemTests.startSuite(); // its sign-up helpers read its gateway field
 	}
 
 	@Test

@@ -60,7 +60,8 @@ class SecretsInLogsSystemTests {
 	static void startSuite() {
 		suite = RunningSuite.get();
 		gateway = suite.gatewayUrl();
-		WebhookSignatureSystemTests.startSuite(); // its rotate helper reads its gateway field
+		WebhookSignatureSystemTests.startSuite(); // its rotate helper reads its gateway
+													// field
 	}
 
 	@Test
