@@ -93,7 +93,8 @@ class OpenApiSystemTests {
 				String[] operation = missing.getValue().split(" ", 2);
 				String path = operation[1].replaceAll("\\{[^}]+\\}", "probe0openapi0check");
 				if (path.startsWith("/api/v1/webhooks/")) {
-					continue; // the gateway answers an unsigned delivery 401 before any service
+					continue; // the gateway answers an unsigned delivery 401 before any
+								// service
 				}
 				answers.add(probes.submit(() -> {
 					Response answer = Client.send(operation[0], gateway + path,
@@ -108,7 +109,8 @@ class OpenApiSystemTests {
 			}
 		}
 		for (var answer : answers) {
-			answer.get(); // a probe's own failure (an unreachable gateway, a bad 2xx body) fails the test
+			answer.get(); // a probe's own failure (an unreachable gateway, a bad 2xx
+							// body) fails the test
 		}
 		assertThat(served).as("served operations missing from the document").isEmpty();
 	}
