@@ -176,7 +176,9 @@ public final class Suite implements AutoCloseable {
 	 * {@value #MANAGEMENT_PORT_SHIFT} above its public port (gateway 8080 → 9080,
 	 * crew-service 8102 → 9102), and exposes {@code /actuator/prometheus} there only: the
 	 * public port keeps {@code /livez} and {@code /readyz} and nothing else of the
-	 * actuator.
+	 * actuator. On this loopback-only port a developer (and the system tests' secret
+	 * canary) may also change a log level at run time, {@code /actuator/loggers}; the
+	 * deployments (Compose, k8s) expose health and prometheus only.
 	 */
 	static Map<String, String> withManagement(Map<String, String> env) {
 		String port = env.containsKey("CREWSHIP_GATEWAY_PORT") ? env.get("CREWSHIP_GATEWAY_PORT")
@@ -184,7 +186,7 @@ public final class Suite implements AutoCloseable {
 		Map<String, String> withManagement = new LinkedHashMap<>(env);
 		withManagement.put("MANAGEMENT_SERVER_PORT", Integer.toString(managementPort(Integer.parseInt(port))));
 		withManagement.put("MANAGEMENT_SERVER_ADDRESS", "127.0.0.1");
-		withManagement.put("MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE", "health,prometheus");
+		withManagement.put("MANAGEMENT_ENDPOINTS_WEB_EXPOSURE_INCLUDE", "health,prometheus,loggers");
 		return withManagement;
 	}
 

@@ -33,7 +33,9 @@ import crewship.gateway.edge.EdgeIdentityFilter;
 import crewship.gateway.edge.Fallbacks;
 import crewship.gateway.edge.InternalListener;
 import crewship.gateway.edge.InternalSocketListener;
+import crewship.gateway.edge.RequestIdFilter;
 import crewship.gateway.health.SuiteHealth;
+import crewship.gateway.openapi.SuiteOpenApi;
 import crewship.gateway.identity.AuthService;
 import crewship.gateway.identity.AuthTokens;
 import crewship.gateway.identity.Authenticator;
@@ -51,6 +53,7 @@ import crewship.gateway.ui.WebUi;
 import crewship.gateway.ui.WebUiProperties;
 import crewship.platform.identity.IdentityAssertionSigner;
 import crewship.platform.identity.SigningKeys;
+import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
 class GatewayConfiguration {
@@ -108,8 +111,14 @@ class GatewayConfiguration {
 		return new AdmissionControl(properties.services(), maxConcurrent, meters);
 	}
 
+	@Bean
+	RequestIdFilter requestIdFilter() {
+		return new RequestIdFilter();
+	}
+
 	/**
-	 * First of the gateway's filters: preflights are answered before anything else runs.
+	 * Second of the gateway's filters (after the request id): preflights are answered
+	 * before anything else runs.
 	 */
 	@Bean
 	BrowserCors browserCors(GatewayProperties properties) {
@@ -121,6 +130,17 @@ class GatewayConfiguration {
 			ObjectProvider<GitProperties> git, GatewayProperties properties, IdentityAssertionSigner signer) {
 		return new SystemEndpoints(build.getIfAvailable(), git.getIfAvailable(),
 				new EngineStatus(properties.services().get("mission-service"), signer))
+			.routes();
+	}
+
+	/**
+	 * {@code GET /api/v1/openapi.json}: the services' documents merged, open to anyone.
+	 */
+	@Bean
+	RouterFunction<ServerResponse> suiteOpenApi(GatewayProperties properties, IdentityAssertionSigner signer,
+			JsonMapper json, ObjectProvider<BuildProperties> build) {
+		BuildProperties info = build.getIfAvailable();
+		return new SuiteOpenApi(properties.services(), signer, json, (info != null) ? info.getVersion() : "dev")
 			.routes();
 	}
 

@@ -19,7 +19,11 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.junit.jupiter.api.extension.ExtendWith;
+
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -37,6 +41,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * forwarded (the whole suite behind the gateway is exercised in system-tests).
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ExtendWith(OutputCaptureExtension.class)
 class GatewayEdgeTests {
 
 	static final String INTERNAL_TOKEN = "test-internal-token-0123456789";
@@ -53,6 +58,8 @@ class GatewayEdgeTests {
 	static final AtomicReference<String> forwardedInternalToken = new AtomicReference<>();
 
 	static final AtomicReference<String> forwardedHost = new AtomicReference<>();
+
+	static final AtomicReference<String> forwardedRequestId = new AtomicReference<>();
 
 	static final HttpServer downstream = startDownstream();
 
@@ -103,6 +110,57 @@ class GatewayEdgeTests {
 				"mission-service", "issue-service", "credential-vault-service", "webhook-service", "realtime-service");
 		assertThat(services.get("crew-service").asString()).isEqualTo("UP");
 		assertThat(services.get("auth-service").asString()).isEqualTo("DOWN");
+	}
+
+	@Test
+	void aCallersRequestIdIsForwardedAndAnsweredAnUnsafeOneReplaced() {
+		Response kept = this.publicApi.get("/api/v1/crews", "X-Request-Id", "cli-0123456789abcdef");
+		assertThat(kept.status()).isEqualTo(200);
+		assertThat(forwardedRequestId.get()).isEqualTo("cli-0123456789abcdef");
+		assertThat(kept.header("X-Request-Id")).isEqualTo("cli-0123456789abcdef");
+		// not a plain token (a log pipeline would read the quote and the braces):
+		// replaced
+		Response replaced = this.publicApi.get("/api/v1/crews", "X-Request-Id", "x\"}{\"level\":\"ERROR");
+		assertThat(replaced.header("X-Request-Id")).isNotBlank().doesNotContain("\"").isNotEqualTo("x");
+		assertThat(forwardedRequestId.get()).isEqualTo(replaced.header("X-Request-Id"));
+		// none given: one is made, and it differs per request
+		Response fresh = this.publicApi.get("/api/v1/crews");
+		assertThat(fresh.header("X-Request-Id")).isNotBlank().isNotEqualTo(replaced.header("X-Request-Id"));
+	}
+
+	/**
+	 * The gateway's own log lines carry the request id and the trace id (MDC filled
+	 * across Reactor's threads): the line of a 503 for a dead service names the request
+	 * whose caller got it.
+	 */
+	@Test
+	void theLogLineOfAFallbackCarriesTheRequestIdAndTraceId(CapturedOutput output) {
+		String requestId = "req-" + java.util.UUID.randomUUID();
+		Response response = this.publicApi.get("/api/v1/workspaces/ws1/members", "X-Request-Id", requestId);
+		assertProblem(response, 503);
+		assertThat(response.header("X-Request-Id")).isEqualTo(requestId);
+		String line = output.getOut()
+			.lines()
+			.filter(text -> text.contains("/api/v1/workspaces/ws1/members: 503"))
+			.filter(text -> text.contains(requestId))
+			.findFirst()
+			.orElseThrow(() -> new AssertionError("no fallback line with " + requestId + " in:\n" + output.getOut()));
+		// [traceId,spanId,requestId]: a 32-hex trace id before the request id
+		assertThat(line).containsPattern("\\[[0-9a-f]{32},[0-9a-f]{16}," + requestId + "\\]");
+	}
+
+	@Test
+	void theSuitesOpenApiDocumentIsOpenAndNamesTheServicesThatDidNotAnswer() {
+		Response doc = this.publicApi.get("/api/v1/openapi.json");
+		assertThat(doc.status()).isEqualTo(200);
+		assertThat(doc.json().get("openapi").asString()).isEqualTo("3.1.0");
+		assertThat(doc.json().at("/paths/~1api~1v1~1crews/get/x-crewship-service").asString())
+			.isEqualTo("crew-service");
+		assertThat(doc.json().at("/paths/~1api~1health").has("get")).isTrue();
+		assertThat(doc.json().get("paths").propertyNames()).noneMatch(path -> path.contains("/internal"));
+		assertThat(doc.json().get("x-crewship-missing-services").values()).extracting(node -> node.asString())
+			.containsExactlyInAnyOrder("auth-service", "mission-service", "issue-service", "credential-vault-service",
+					"webhook-service");
 	}
 
 	@Test
@@ -369,6 +427,17 @@ class GatewayEdgeTests {
 						Thread.currentThread().interrupt();
 					}
 				}
+				if (exchange.getRequestURI().getPath().equals("/internal/openapi")) {
+					byte[] body = """
+							{"openapi":"3.1.0","paths":{"/api/v1/crews":{"get":{"responses":{"200":{"description":"ok"}}}},
+							"/api/v1/internal/crews/{id}":{"get":{"responses":{"200":{"description":"ok"}}}}}}"""
+						.getBytes(StandardCharsets.UTF_8);
+					exchange.getResponseHeaders().set("Content-Type", "application/json");
+					exchange.sendResponseHeaders(200, body.length);
+					exchange.getResponseBody().write(body);
+					exchange.close();
+					return;
+				}
 				if (exchange.getRequestURI().getPath().equals("/readyz")) {
 					exchange.sendResponseHeaders(200, -1);
 					exchange.close();
@@ -379,6 +448,7 @@ class GatewayEdgeTests {
 				forwardedIdentity.set(exchange.getRequestHeaders().getFirst(IdentityAssertion.HEADER));
 				forwardedInternalToken.set(exchange.getRequestHeaders().getFirst("X-Internal-Token"));
 				forwardedHost.set(exchange.getRequestHeaders().getFirst("Host"));
+				forwardedRequestId.set(exchange.getRequestHeaders().getFirst("X-Request-Id"));
 				byte[] body = "[]".getBytes(StandardCharsets.UTF_8);
 				exchange.getResponseHeaders().set("Content-Type", "application/json");
 				exchange.sendResponseHeaders(200, body.length);

@@ -71,7 +71,7 @@ public class BrowserCors extends CorsWebFilter implements Ordered {
 
 	@Override
 	public int getOrder() {
-		return Ordered.HIGHEST_PRECEDENCE;
+		return Ordered.HIGHEST_PRECEDENCE + 1; // after RequestIdFilter
 	}
 
 }

@@ -31,7 +31,10 @@ public class CredentialCache {
 	 */
 	public Mono<Optional<AuthService.Holder>> get(String key,
 			Function<String, Mono<Optional<AuthService.Holder>>> ask) {
-		return Mono.fromFuture(() -> this.verdicts.get(key, (k, executor) -> ask.apply(k).toFuture()), true);
+		// the question runs in the asking request's context, so its log lines carry that
+		// request's id and trace
+		return Mono.deferContextual(context -> Mono.fromFuture(
+				() -> this.verdicts.get(key, (k, executor) -> ask.apply(k).contextWrite(context).toFuture()), true));
 	}
 
 }

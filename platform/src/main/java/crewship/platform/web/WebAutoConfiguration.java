@@ -11,6 +11,7 @@ import org.springframework.web.method.support.HandlerMethodArgumentResolver;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 import crewship.platform.identity.IdentityArgumentResolver;
+import crewship.platform.logging.RequestIdFilter;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Problem details, the body limit and the list parameters of every blocking service. */
@@ -26,6 +27,14 @@ public class WebAutoConfiguration {
 	@Bean
 	ProblemResponses problemResponses(JsonMapper json) {
 		return new ProblemResponses(json);
+	}
+
+	/** First of all: every later filter's log lines already carry the request id. */
+	@Bean
+	FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
+		FilterRegistrationBean<RequestIdFilter> registration = new FilterRegistrationBean<>(new RequestIdFilter());
+		registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+		return registration;
 	}
 
 	@Bean

@@ -59,9 +59,12 @@ class WidgetController {
 		return List.of("limit=" + page.limit(), "offset=" + page.offset());
 	}
 
+	record WhoAmI(String method, boolean authenticated, String credentialId) {
+	}
+
 	@GetMapping("/api/v1/whoami")
-	Map<String, Object> whoami(IdentityAssertion caller) {
-		return Map.of("method", caller.method().claim(), "authenticated", caller.isAuthenticated());
+	WhoAmI whoami(IdentityAssertion caller) {
+		return new WhoAmI(caller.method().claim(), caller.isAuthenticated(), caller.credentialId());
 	}
 
 	@GetMapping("/api/v1/boom/{what}")
