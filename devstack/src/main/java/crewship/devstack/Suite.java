@@ -73,10 +73,17 @@ public final class Suite implements AutoCloseable {
 	/** Spacing of a service's replicas' ports: replica r listens on its port + r × 10. */
 	static final int REPLICA_PORT_STRIDE = 10;
 
+	/** Replicas of each service running now (or started by {@link #startReplicas}). */
+	private volatile int replicas;
+
 	/** Every replica of every service, replica 0 (the service's own port) first. */
 	List<Component> serviceReplicas() {
+		return serviceReplicas(this.config.replicas());
+	}
+
+	private List<Component> serviceReplicas(int count) {
 		List<Component> replicas = new ArrayList<>();
-		for (int r = 0; r < this.config.replicas(); r++) {
+		for (int r = 0; r < count; r++) {
 			for (Component service : SERVICES) {
 				replicas.add(replica(service, r));
 			}
@@ -116,7 +123,8 @@ public final class Suite implements AutoCloseable {
 		requireJars();
 		Ports.requireFree(this.config.port(GATEWAY.basePort()), "gateway");
 		Ports.requireFree(this.config.port(GATEWAY.basePort() + 1), "gateway internal listener");
-		serviceReplicas().forEach(replica -> {
+		// the slots of replicas started later too: the gateway will be told of them
+		serviceReplicas(this.config.replicaSlots()).forEach(replica -> {
 			Ports.requireFree(this.config.port(replica.basePort()), label(replica));
 			Ports.requireFree(managementPort(this.config.port(replica.basePort())), label(replica) + " management");
 		});
@@ -138,9 +146,38 @@ public final class Suite implements AutoCloseable {
 					: serviceEnv(component, kafkaServers, internalToken);
 			launch(component, component, env);
 		}
+		this.replicas = this.config.replicas();
 		this.log.step("Started " + this.processes.size() + " JVMs; waiting until each is ready");
 		awaitReady();
 		this.supervisor.start();
+	}
+
+	/**
+	 * Starts replicas of every service up to {@code count} (at most the configured
+	 * {@code replicaSlots}: the gateway knows only those) and returns once they are
+	 * ready; the gateway's next probe puts them in its rotation. Tests use it to run two
+	 * of each on a suite that started with one.
+	 */
+	public synchronized void startReplicas(int count) {
+		if (count > this.config.replicaSlots()) {
+			throw new IllegalArgumentException("The gateway knows of " + this.config.replicaSlots()
+					+ " replicas per service (CREWSHIP_REPLICA_SLOTS), not " + count);
+		}
+		if (count <= this.replicas) {
+			return;
+		}
+		String internalToken = secret("internal-token");
+		List<Component> added = serviceReplicas(count).subList(this.replicas * SERVICES.size(),
+				count * SERVICES.size());
+		long started = System.nanoTime();
+		for (Component replica : added) {
+			launch(replica, replica, serviceEnv(replica, this.kafkaServers, internalToken));
+		}
+		this.replicas = count;
+		this.log.step("Started " + added.size() + " more replicas; waiting until each is ready");
+		awaitReady();
+		this.log
+			.step(String.format("%d replicas of every service, in %.1f s", count, (System.nanoTime() - started) / 1e9));
 	}
 
 	/**
@@ -261,10 +298,14 @@ public final class Suite implements AutoCloseable {
 					+ service.name().replace("-service", "").replace("credential-vault", "vault").toUpperCase()
 					+ "_URL";
 			env.put(variable, serviceUrl(service));
-			if (this.config.replicas() > 1) {
+			if (this.config.replicaSlots() > 1) {
 				// every replica: the gateway balances across them
 				// (crewship.gateway.replicas)
-				env.put(variable + "S", String.join(",", serviceUrls(service.name())));
+				List<String> urls = new ArrayList<>();
+				for (int r = 0; r < this.config.replicaSlots(); r++) {
+					urls.add(url(replica(service, r)));
+				}
+				env.put(variable + "S", String.join(",", urls));
 			}
 		}
 		return env;
@@ -354,7 +395,7 @@ public final class Suite implements AutoCloseable {
 	public List<String> serviceUrls(String name) {
 		Component service = service(name);
 		List<String> urls = new ArrayList<>();
-		for (int r = 0; r < this.config.replicas(); r++) {
+		for (int r = 0; r < this.replicas; r++) {
 			urls.add(url(replica(service, r)));
 		}
 		return urls;
@@ -362,7 +403,7 @@ public final class Suite implements AutoCloseable {
 
 	/** How many replicas of each service run. */
 	public int replicas() {
-		return this.config.replicas();
+		return this.replicas;
 	}
 
 	/**
