@@ -402,9 +402,9 @@ class GatewayEdgeTests {
 	}
 
 	private java.util.Set<Integer> inRotation() {
-		return this.replicas.healthy("crew-service")
+		return this.replicas.inRotation("crew-service")
 			.stream()
-			.map(org.springframework.cloud.client.ServiceInstance::getPort)
+			.map(java.net.URI::getPort)
 			.collect(java.util.stream.Collectors.toSet());
 	}
 

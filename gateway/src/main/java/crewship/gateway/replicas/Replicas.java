@@ -33,21 +33,34 @@ import org.springframework.web.util.UriComponentsBuilder;
  * The instance list is static (devstack or the deployment names the replicas: a service's
  * {@code crewship.gateway.replicas.<service>}, comma-separated URLs; without one, its
  * single {@code crewship.gateway.services.<service>} URL). A replicated service's
- * instances are probed on {@code /readyz} every second: an instance that does not answer,
- * or answers 5xx (not ready: its database is down, it is stopping), leaves the rotation
- * at once and rejoins on its first good answer. A refused connection takes it out even
- * sooner (passively, from the request that saw it; see {@link Failover}). A single
- * instance is never taken out: there is nothing to fail over to, and the route's breaker
- * already answers 503 fast when it is down.
+ * instances are probed on {@code /readyz} every second: an instance that refuses the
+ * connection leaves the rotation at once; one that answers 5xx (not ready: its database
+ * is down, it is stopping) or not within {@value #PROBE_TIMEOUT_MILLIS} ms leaves it on
+ * the second such probe in a row (a busy machine may miss one deadline, and a replica
+ * flapping in and out would be worse) — within about 5 s either way. It rejoins on its
+ * first good answer. A refused connection seen by a request takes it out too (passively;
+ * see {@link Failover}). When no replica is in the rotation all are offered: the request
+ * finds out, no slower. A single instance is never taken out: there is nothing to fail
+ * over to, and the route's breaker already answers 503 fast when it is down.
  */
 public class Replicas implements DisposableBean {
 
 	private static final Logger log = LoggerFactory.getLogger(Replicas.class);
 
-	static final Duration PROBE_TIMEOUT = Duration.ofSeconds(1);
+	static final long PROBE_TIMEOUT_MILLIS = 1500;
 
-	/** One replica of a service and whether it is in the rotation. */
-	public record Instance(String service, URI uri, AtomicBoolean up) {
+	/** Failed probes in a row that take a replica out (a refused connection: one). */
+	static final int FAILED_PROBES_TO_LEAVE = 2;
+
+	/**
+	 * One replica of a service, whether it is in the rotation, and its failed probes in a
+	 * row.
+	 */
+	public record Instance(String service, URI uri, AtomicBoolean up, AtomicInteger failedProbes) {
+
+		Instance(String service, URI uri) {
+			this(service, uri, new AtomicBoolean(true), new AtomicInteger());
+		}
 
 		ServiceInstance serviceInstance() {
 			return new DefaultServiceInstance(this.service + "@" + this.uri.getAuthority(), this.service,
@@ -79,7 +92,7 @@ public class Replicas implements DisposableBean {
 						.filter(s -> !s.isEmpty())
 						.map(URI::create)
 						.toList();
-			all.put(service, uris.stream().map(u -> new Instance(service, u, new AtomicBoolean(true))).toList());
+			all.put(service, uris.stream().map(u -> new Instance(service, u)).toList());
 		});
 		this.instances = Map.copyOf(all);
 		boolean anyReplicated = this.instances.values().stream().anyMatch(list -> list.size() > 1);
@@ -99,15 +112,24 @@ public class Replicas implements DisposableBean {
 	}
 
 	/**
-	 * The instances of {@code service} now in the rotation (empty when every replica is
-	 * out: the route answers 503 at once).
+	 * The instances of {@code service} now in the rotation; all of them when none is.
 	 */
 	public List<ServiceInstance> healthy(String service) {
 		List<Instance> replicas = this.instances.getOrDefault(service, List.of());
-		if (replicas.size() == 1) {
-			return List.of(replicas.get(0).serviceInstance());
-		}
-		return replicas.stream().filter(instance -> instance.up().get()).map(Instance::serviceInstance).toList();
+		List<ServiceInstance> up = replicas.stream()
+			.filter(instance -> instance.up().get())
+			.map(Instance::serviceInstance)
+			.toList();
+		return up.isEmpty() ? replicas.stream().map(Instance::serviceInstance).toList() : up;
+	}
+
+	/** The replicas of {@code service} in the rotation (none when none is). */
+	public List<URI> inRotation(String service) {
+		List<Instance> replicas = this.instances.getOrDefault(service, List.of());
+		return replicas.stream()
+			.filter(instance -> replicas.size() == 1 || instance.up().get())
+			.map(Instance::uri)
+			.toList();
 	}
 
 	/**
@@ -183,20 +205,32 @@ public class Replicas implements DisposableBean {
 	private Mono<Void> probe(Instance instance) {
 		return this.probe.get()
 			.uri(instance.uri().resolve("/readyz"))
-			.exchangeToMono(response -> response.releaseBody().thenReturn(!response.statusCode().is5xxServerError()))
-			.timeout(PROBE_TIMEOUT)
-			.onErrorReturn(false)
-			.doOnNext(ready -> {
-				if (instance.up().compareAndSet(!ready, ready)) {
-					if (ready) {
+			.exchangeToMono(response -> response.releaseBody()
+				.thenReturn(response.statusCode().is5xxServerError() ? Probe.NOT_READY : Probe.READY))
+			.timeout(Duration.ofMillis(PROBE_TIMEOUT_MILLIS))
+			.onErrorResume(ex -> Mono.just(isConnectFailure(ex) ? Probe.REFUSED : Probe.NOT_READY))
+			.doOnNext(probe -> {
+				if (probe == Probe.READY) {
+					instance.failedProbes().set(0);
+					if (instance.up().compareAndSet(false, true)) {
 						log.info("{} at {} is ready; back in the rotation", instance.service(), instance.uri());
 					}
-					else {
-						log.warn("{} at {} is not ready; out of the rotation", instance.service(), instance.uri());
-					}
+					return;
+				}
+				int failed = instance.failedProbes().incrementAndGet();
+				if ((probe == Probe.REFUSED || failed >= FAILED_PROBES_TO_LEAVE)
+						&& instance.up().compareAndSet(true, false)) {
+					log.warn("{} at {} {}; out of the rotation", instance.service(), instance.uri(),
+							(probe == Probe.REFUSED) ? "refuses connections" : "is not ready (" + failed + " probes)");
 				}
 			})
 			.then();
+	}
+
+	private enum Probe {
+
+		READY, NOT_READY, REFUSED
+
 	}
 
 	@Override
