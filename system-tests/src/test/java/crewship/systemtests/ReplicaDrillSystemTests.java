@@ -54,7 +54,11 @@ class ReplicaDrillSystemTests {
 
 	static final Duration BETWEEN_KILLS = Duration.ofSeconds(5);
 
-	static final Duration RECOVERY_WITHIN = Duration.ofSeconds(240);
+	/**
+	 * Seven JVMs restart at once beside fifteen: on a busy 2-core machine that took up to
+	 * four minutes.
+	 */
+	static final Duration RECOVERY_WITHIN = Duration.ofSeconds(420);
 
 	static final List<String> SERVICES = List.of("auth-service", "crew-service", "mission-service", "issue-service",
 			"credential-vault-service", "webhook-service", "realtime-service");
@@ -149,9 +153,6 @@ class ReplicaDrillSystemTests {
 			while (kills.stream().anyMatch(kill -> kill.readyAt()[0] == 0) && System.nanoTime() < deadline) {
 				Thread.sleep(500);
 			}
-			assertThat(kills.stream().filter(kill -> kill.readyAt()[0] == 0).map(Kill::service).toList())
-				.as("replicas not ready again within " + RECOVERY_WITHIN.toSeconds() + " s")
-				.isEmpty();
 			// the load goes on; the restarted replicas must get their share of it
 			for (Kill kill : kills) {
 				kill.servedBefore()[0] = served(kill.service(), kill.replica());
@@ -173,7 +174,11 @@ class ReplicaDrillSystemTests {
 
 		printTable(outcomes, kills, verified, rejoined, websocketConnects.get(), websocketFailures,
 				Duration.ofNanos(loadStopped - loadStarted));
+		assertThat(kills.stream().filter(kill -> kill.readyAt()[0] == 0).map(Kill::service).toList())
+			.as("replicas not ready again within " + RECOVERY_WITHIN.toSeconds() + " s")
+			.isEmpty();
 
+		assertThat(verified.get("lost")).as("writes answered 2xx but not there afterwards (LOST lines above)").isZero();
 		List<Outcome> unacceptable = outcomes.stream().filter(outcome -> !outcome.acceptable()).toList();
 		assertThat(unacceptable.subList(0, Math.min(10, unacceptable.size())))
 			.as(unacceptable.size() + " answers other than the 2xx or 503 + Retry-After; the first 10")
@@ -347,7 +352,7 @@ class ReplicaDrillSystemTests {
 			.filter(outcome -> outcome.write() && outcome.createdId() != null)
 			.toList();
 		try (ExecutorService readers = Executors.newFixedThreadPool(8)) {
-			List<java.util.concurrent.Future<String>> missing = new ArrayList<>();
+			List<java.util.concurrent.Future<Outcome>> missing = new ArrayList<>();
 			for (Outcome write : acknowledged) {
 				missing.add(readers.submit(() -> {
 					String id = write.createdId();
@@ -367,22 +372,25 @@ class ReplicaDrillSystemTests {
 						case "create pipeline webhook" -> webhookIds.contains(id);
 						default -> throw new IllegalStateException(write.operation());
 					};
-					return present ? null : write.operation() + " " + id;
+					return present ? null : write;
 				}));
 			}
-			List<String> lost = new ArrayList<>();
+			List<Outcome> lost = new ArrayList<>();
 			for (var future : missing) {
-				String gone = future.get();
+				Outcome gone = future.get();
 				if (gone != null) {
 					lost.add(gone);
 				}
 			}
-			assertThat(lost).as("writes answered 2xx but not there afterwards").isEmpty();
+			verified.put("lost", lost.size());
+			lost.stream().limit(10).forEach(gone -> System.out.println("LOST: " + gone));
+			acknowledged.stream()
+				.filter(write -> !lost.contains(write))
+				.forEach(write -> verified.merge(write.service(), 1, Integer::sum));
 		}
 		catch (InterruptedException | java.util.concurrent.ExecutionException ex) {
 			throw new IllegalStateException(ex);
 		}
-		acknowledged.forEach(write -> verified.merge(write.service(), 1, Integer::sum));
 		return verified;
 	}
 
