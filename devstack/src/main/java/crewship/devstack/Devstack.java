@@ -79,9 +79,8 @@ public final class Devstack {
 			log.out()
 				.printf("The suite is up in %.1f s. Gateway: %s (try %s/api/health). Ctrl-C stops everything.%n",
 						log.elapsed().toMillis() / 1000.0, suite.gatewayUrl(), suite.gatewayUrl());
-			// the supervisor restarts what dies and logs it; the table is shown again
-			// with
-			// the new pids and restart counts
+			// the supervisor restarts what dies and logs it; the table is shown
+			// again with the new pids and restart counts
 			long restartsShown = 0;
 			while (!stopped.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
 				long restarts = suite.totalRestarts();
