@@ -65,6 +65,11 @@ final class ChildProcess {
 		return this.process.isAlive();
 	}
 
+	/** The exit status (137 after a SIGKILL); only once it has exited. */
+	int exitValue() {
+		return this.process.exitValue();
+	}
+
 	/** Resident memory in KiB, from /proc (0 where unavailable). */
 	long residentKib() {
 		try {

@@ -12,23 +12,36 @@ public final class Devstack {
 	private Devstack() {
 	}
 
-	/** {@code --profile fast-start|throughput} overrides {@code CREWSHIP_PROFILE}. */
+	static final String USAGE = "Usage: ./crewship-dev [--profile fast-start|throughput] [--replicas N]";
+
+	/**
+	 * {@code --profile fast-start|throughput} overrides {@code CREWSHIP_PROFILE},
+	 * {@code --replicas N} {@code CREWSHIP_REPLICAS}.
+	 */
 	static DevstackConfig withArguments(DevstackConfig config, String[] args) {
 		DevstackConfig result = config;
 		for (int i = 0; i < args.length; i++) {
 			String arg = args[i];
-			String value = null;
-			if (arg.equals("--profile") && i + 1 < args.length) {
+			String option = arg.contains("=") ? arg.substring(0, arg.indexOf('=')) : arg;
+			if (!option.equals("--profile") && !option.equals("--replicas")) {
+				throw new DevstackException("Unknown argument '" + arg + "'. " + USAGE);
+			}
+			String value;
+			if (arg.contains("=")) {
+				value = arg.substring(arg.indexOf('=') + 1);
+			}
+			else if (i + 1 < args.length && !args[i + 1].startsWith("--")) {
 				value = args[++i];
 			}
-			else if (arg.startsWith("--profile=")) {
-				value = arg.substring("--profile=".length());
-			}
 			else {
-				throw new DevstackException(
-						"Unknown argument '" + arg + "'. Usage: ./crewship-dev [--profile fast-start|throughput]");
+				throw new DevstackException("'" + arg + "' needs a value. " + USAGE);
 			}
-			result = result.withProfile(JvmProfile.parse(value), System.getenv("CREWSHIP_SERVICE_HEAP") != null);
+			switch (option) {
+				case "--profile" -> result = result.withProfile(JvmProfile.parse(value),
+						System.getenv("CREWSHIP_SERVICE_HEAP") != null);
+				case "--replicas" -> result = result.withReplicas(DevstackConfig.replicas(value));
+				default -> throw new IllegalStateException(option);
+			}
 		}
 		return result;
 	}
@@ -45,7 +58,8 @@ public final class Devstack {
 			return;
 		}
 		Log log = new Log(System.out);
-		log.step("JVM profile: " + config.profile() + " (service heap " + config.serviceHeap() + ")");
+		log.step("JVM profile: " + config.profile() + " (service heap " + config.serviceHeap() + "), "
+				+ config.replicas() + " replica(s) of every service");
 		CountDownLatch stopped = new CountDownLatch(1);
 		Suite[] running = new Suite[1];
 		Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -65,12 +79,15 @@ public final class Devstack {
 			log.out()
 				.printf("The suite is up in %.1f s. Gateway: %s (try %s/api/health). Ctrl-C stops everything.%n",
 						log.elapsed().toMillis() / 1000.0, suite.gatewayUrl(), suite.gatewayUrl());
-			java.util.Set<String> reported = new java.util.HashSet<>();
+			// the supervisor restarts what dies and logs it; the table is shown
+			// again with the new pids and restart counts
+			long restartsShown = 0;
 			while (!stopped.await(5, java.util.concurrent.TimeUnit.SECONDS)) {
-				suite.deadProcesses()
-					.stream()
-					.filter(reported::add)
-					.forEach(name -> log.warn(name + " has exited; see its log"));
+				long restarts = suite.totalRestarts();
+				if (restarts != restartsShown) {
+					restartsShown = restarts;
+					log.out().print(suite.table());
+				}
 			}
 		}
 		catch (DevstackException ex) {

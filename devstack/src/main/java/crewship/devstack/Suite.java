@@ -53,7 +53,11 @@ public final class Suite implements AutoCloseable {
 
 	private Broker kafka;
 
-	private final Map<Component, ChildProcess> processes = new LinkedHashMap<>();
+	/** Every JVM of the suite (replicas and extras too), in start order. */
+	private final Map<Component, Supervisor.Supervised> processes = java.util.Collections
+		.synchronizedMap(new LinkedHashMap<>());
+
+	private final Supervisor supervisor;
 
 	private volatile boolean closed;
 
@@ -63,6 +67,40 @@ public final class Suite implements AutoCloseable {
 	private Suite(DevstackConfig config, Log log) {
 		this.config = config;
 		this.log = log;
+		this.supervisor = new Supervisor(log);
+	}
+
+	/** Spacing of a service's replicas' ports: replica r listens on its port + r × 10. */
+	static final int REPLICA_PORT_STRIDE = 10;
+
+	/** Replicas of each service running now (or started by {@link #startReplicas}). */
+	private volatile int replicas;
+
+	/** Every replica of every service, replica 0 (the service's own port) first. */
+	List<Component> serviceReplicas() {
+		return serviceReplicas(this.config.replicas());
+	}
+
+	private List<Component> serviceReplicas(int count) {
+		List<Component> replicas = new ArrayList<>();
+		for (int r = 0; r < count; r++) {
+			for (Component service : SERVICES) {
+				replicas.add(replica(service, r));
+			}
+		}
+		return replicas;
+	}
+
+	static Component replica(Component service, int r) {
+		return (r == 0) ? service
+				: new Component(service.name(), service.basePort() + r * REPLICA_PORT_STRIDE, service.database());
+	}
+
+	private static Component service(String name) {
+		return SERVICES.stream()
+			.filter(service -> service.name().equals(name))
+			.findFirst()
+			.orElseThrow(() -> new IllegalArgumentException("No service " + name));
 	}
 
 	/**
@@ -85,7 +123,11 @@ public final class Suite implements AutoCloseable {
 		requireJars();
 		Ports.requireFree(this.config.port(GATEWAY.basePort()), "gateway");
 		Ports.requireFree(this.config.port(GATEWAY.basePort() + 1), "gateway internal listener");
-		SERVICES.forEach(service -> Ports.requireFree(this.config.port(service.basePort()), service.name()));
+		// the slots of replicas started later too: the gateway will be told of them
+		serviceReplicas(this.config.replicaSlots()).forEach(replica -> {
+			Ports.requireFree(this.config.port(replica.basePort()), label(replica));
+			Ports.requireFree(managementPort(this.config.port(replica.basePort())), label(replica) + " management");
+		});
 		this.log.step("Data directory: " + this.config.dataDir());
 		this.postgres = Postgres.start(this.config, this.log);
 		this.postgres.createDatabases(databaseNames());
@@ -99,14 +141,61 @@ public final class Suite implements AutoCloseable {
 		}
 		this.kafkaServers = kafkaServers;
 		String internalToken = secret("internal-token");
-		for (Component component : Stream.concat(Stream.of(GATEWAY), SERVICES.stream()).toList()) {
+		for (Component component : Stream.concat(Stream.of(GATEWAY), serviceReplicas().stream()).toList()) {
 			Map<String, String> env = (component == GATEWAY) ? gatewayEnv(internalToken, 0)
 					: serviceEnv(component, kafkaServers, internalToken);
-			this.processes.put(component, ChildProcess.start(component.name(), jvm(component), withManagement(env),
-					this.config.logs().resolve(component.name() + ".log")));
+			launch(component, component, env);
 		}
+		this.replicas = this.config.replicas();
 		this.log.step("Started " + this.processes.size() + " JVMs; waiting until each is ready");
 		awaitReady();
+		this.supervisor.start();
+	}
+
+	/**
+	 * Starts replicas of every service up to {@code count} (at most the configured
+	 * {@code replicaSlots}: the gateway knows only those) and returns once they are
+	 * ready; the gateway's next probe puts them in its rotation. Tests use it to run two
+	 * of each on a suite that started with one.
+	 */
+	public synchronized void startReplicas(int count) {
+		if (count > this.config.replicaSlots()) {
+			throw new IllegalArgumentException("The gateway knows of " + this.config.replicaSlots()
+					+ " replicas per service (CREWSHIP_REPLICA_SLOTS), not " + count);
+		}
+		if (count <= this.replicas) {
+			return;
+		}
+		String internalToken = secret("internal-token");
+		List<Component> added = serviceReplicas(count).subList(this.replicas * SERVICES.size(),
+				count * SERVICES.size());
+		long started = System.nanoTime();
+		for (Component replica : added) {
+			launch(replica, replica, serviceEnv(replica, this.kafkaServers, internalToken));
+		}
+		this.replicas = count;
+		this.log.step("Started " + added.size() + " more replicas; waiting until each is ready");
+		awaitReady();
+		this.log
+			.step(String.format("%d replicas of every service, in %.1f s", count, (System.nanoTime() - started) / 1e9));
+	}
+
+	/**
+	 * {@code crew-service}, or {@code crew-service@8112} for a further replica or extra.
+	 */
+	private String label(Component component) {
+		boolean first = component == GATEWAY || SERVICES.contains(component);
+		return first ? component.name() : component.name() + "@" + this.config.port(component.basePort());
+	}
+
+	private Supervisor.Supervised launch(Component component, Component of, Map<String, String> env) {
+		String name = label(component);
+		String logName = name.replace('@', '-') + ".log";
+		Supervisor.Supervised supervised = new Supervisor.Supervised(name, jvm(of), withManagement(env),
+				this.config.logs().resolve(logName));
+		this.processes.put(component, supervised);
+		this.supervisor.watch(supervised);
+		return supervised;
 	}
 
 	private void requireJars() {
@@ -144,9 +233,10 @@ public final class Suite implements AutoCloseable {
 		return command;
 	}
 
-	private Map<String, String> serviceEnv(Component service, String kafkaServers, String internalToken) {
+	private Map<String, String> serviceEnv(Component replica, String kafkaServers, String internalToken) {
+		Component service = service(replica.name());
 		Map<String, String> env = new LinkedHashMap<>(this.config.passThrough());
-		env.put("CREWSHIP_PORT", Integer.toString(this.config.port(service.basePort())));
+		env.put("CREWSHIP_PORT", Integer.toString(this.config.port(replica.basePort())));
 		env.put("CREWSHIP_KAFKA_BOOTSTRAP_SERVERS", kafkaServers);
 		env.put("CREWSHIP_GATEWAY_INTERNAL_URL", "http://127.0.0.1:" + this.config.port(GATEWAY.basePort() + 1));
 		env.put("CREWSHIP_INTERNAL_TOKEN", internalToken);
@@ -210,6 +300,15 @@ public final class Suite implements AutoCloseable {
 					+ service.name().replace("-service", "").replace("credential-vault", "vault").toUpperCase()
 					+ "_URL";
 			env.put(variable, serviceUrl(service));
+			if (this.config.replicaSlots() > 1) {
+				// every replica: the gateway balances across them
+				// (crewship.gateway.replicas)
+				List<String> urls = new ArrayList<>();
+				for (int r = 0; r < this.config.replicaSlots(); r++) {
+					urls.add(url(replica(service, r)));
+				}
+				env.put(variable + "S", String.join(",", urls));
+			}
 		}
 		return env;
 	}
@@ -243,24 +342,28 @@ public final class Suite implements AutoCloseable {
 	 */
 	public void awaitReady() {
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-		Map<Component, ChildProcess> waiting = new LinkedHashMap<>(this.processes);
+		Map<Component, Supervisor.Supervised> waiting;
+		synchronized (this.processes) {
+			waiting = new LinkedHashMap<>(this.processes);
+		}
 		long deadline = System.nanoTime() + HEALTHY_WITHIN.toNanos();
 		while (!waiting.isEmpty()) {
 			for (var entry : new ArrayList<>(waiting.entrySet())) {
 				Component component = entry.getKey();
-				ChildProcess process = entry.getValue();
-				if (!process.isAlive()) {
+				ChildProcess process = entry.getValue().process();
+				// once supervised, a JVM that died is started again: wait for it
+				if (!process.isAlive() && !this.supervisor.isRunning()) {
 					throw new DevstackException(component.name() + " exited during start-up; last lines of "
 							+ process.logFile() + ":\n" + process.tail(30));
 				}
 				if (isReady(http, component)) {
 					waiting.remove(component);
-					this.log.step(component.name() + " is ready");
+					this.log.step(label(component) + " is ready");
 				}
 			}
 			if (System.nanoTime() > deadline) {
 				throw new DevstackException("Not ready within " + HEALTHY_WITHIN.toSeconds() + " s: "
-						+ waiting.keySet().stream().map(Component::name).toList() + "; see " + this.config.logs());
+						+ waiting.keySet().stream().map(this::label).toList() + "; see " + this.config.logs());
 			}
 			KafkaBroker.sleep(500);
 		}
@@ -287,11 +390,50 @@ public final class Suite implements AutoCloseable {
 	}
 
 	public String serviceUrl(String name) {
-		return SERVICES.stream()
-			.filter(service -> service.name().equals(name))
-			.map(this::url)
-			.findFirst()
-			.orElseThrow(() -> new IllegalArgumentException("No service " + name));
+		return url(service(name));
+	}
+
+	/** The URL of every replica of a service, replica 0 first. */
+	public List<String> serviceUrls(String name) {
+		Component service = service(name);
+		List<String> urls = new ArrayList<>();
+		for (int r = 0; r < this.replicas; r++) {
+			urls.add(url(replica(service, r)));
+		}
+		return urls;
+	}
+
+	/** How many replicas of each service run. */
+	public int replicas() {
+		return this.replicas;
+	}
+
+	/**
+	 * SIGKILLs replica {@code r} of a service, as a crash would end it (fault drills);
+	 * the supervisor starts it again.
+	 * @return the pid killed
+	 */
+	public long kill(String name, int r) {
+		ChildProcess process = this.processes.get(replica(service(name), r)).process();
+		process.kill();
+		return process.pid();
+	}
+
+	/** The pid of replica {@code r} of a service now. */
+	public long pid(String name, int r) {
+		return this.processes.get(replica(service(name), r)).process().pid();
+	}
+
+	/** How often the supervisor restarted replica {@code r} of a service. */
+	public int restarts(String name, int r) {
+		return this.processes.get(replica(service(name), r)).restarts();
+	}
+
+	/** Restarts of every JVM the supervisor watches, summed. */
+	public long totalRestarts() {
+		synchronized (this.processes) {
+			return this.processes.values().stream().mapToLong(Supervisor.Supervised::restarts).sum();
+		}
 	}
 
 	private String serviceUrl(Component service) {
@@ -366,17 +508,15 @@ public final class Suite implements AutoCloseable {
 			.orElseThrow();
 		Component replica = new Component("realtime-service", realtime.basePort() + portShift, null);
 		Ports.requireFree(this.config.port(replica.basePort()), "extra realtime-service");
-		Map<String, String> env = serviceEnv(realtime, this.kafkaServers, secret("internal-token"));
-		env.put("CREWSHIP_PORT", Integer.toString(this.config.port(replica.basePort())));
+		Map<String, String> env = serviceEnv(replica, this.kafkaServers, secret("internal-token"));
 		startAndAwait(replica, realtime, env);
-		return startExtraGateway(portShift, Map.of("CREWSHIP_REALTIME_URL", url(replica)));
+		return startExtraGateway(portShift,
+				Map.of("CREWSHIP_REALTIME_URL", url(replica), "CREWSHIP_REALTIME_URLS", url(replica)));
 	}
 
 	private void startAndAwait(Component replica, Component of, Map<String, String> env) {
-		String name = replica.name() + "@" + this.config.port(replica.basePort());
-		ChildProcess process = ChildProcess.start(name, jvm(of), withManagement(env),
-				this.config.logs().resolve(replica.name() + "-" + this.config.port(replica.basePort()) + ".log"));
-		this.processes.put(replica, process);
+		String name = label(replica);
+		ChildProcess process = launch(replica, of, env).process();
 		HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 		long deadline = System.nanoTime() + HEALTHY_WITHIN.toNanos();
 		while (!isReady(http, replica)) {
@@ -392,40 +532,32 @@ public final class Suite implements AutoCloseable {
 	 * memory.
 	 */
 	String table() {
-		StringBuilder table = new StringBuilder(String.format("%-26s %-24s %-8s %s%n", "SERVICE", "URL", "PID", "LOG"));
+		StringBuilder table = new StringBuilder(
+				String.format("%-26s %-24s %-8s %-8s %s%n", "SERVICE", "URL", "PID", "RESTARTS", "LOG"));
 		long totalKib = 0;
-		for (var entry : this.processes.entrySet()) {
-			ChildProcess process = entry.getValue();
-			table.append(String.format("%-26s %-24s %-8d %s%n", entry.getKey().name(), url(entry.getKey()),
-					process.pid(), process.logFile()));
+		Map<Component, Supervisor.Supervised> processes;
+		synchronized (this.processes) {
+			processes = new LinkedHashMap<>(this.processes);
+		}
+		for (var entry : processes.entrySet()) {
+			ChildProcess process = entry.getValue().process();
+			table.append(String.format("%-26s %-24s %-8s %-8d %s%n", label(entry.getKey()), url(entry.getKey()),
+					process.isAlive() ? Long.toString(process.pid()) : "(down)", entry.getValue().restarts(),
+					process.logFile()));
 			totalKib += process.residentKib();
 		}
 		ChildProcess broker = (this.kafka != null) ? this.kafka.process() : null;
 		if (broker != null) {
-			table.append(String.format("%-26s %-24s %-8d %s%n", "kafka (KRaft)", this.kafka.bootstrapServers(),
-					broker.pid(), broker.logFile()));
+			table.append(String.format("%-26s %-24s %-8d %-8s %s%n", "kafka (KRaft)", this.kafka.bootstrapServers(),
+					broker.pid(), "-", broker.logFile()));
 			totalKib += broker.residentKib();
 		}
 		Long pgPid = this.postgres.pid();
-		table.append(String.format("%-26s %-24s %-8s %s%n", "postgresql",
-				this.postgres.host() + ":" + this.postgres.port(), (pgPid != null) ? pgPid : "-",
+		table.append(String.format("%-26s %-24s %-8s %-8s %s%n", "postgresql",
+				this.postgres.host() + ":" + this.postgres.port(), (pgPid != null) ? pgPid : "-", "-",
 				(pgPid != null) ? this.config.dataDir().resolve("postgres/postgres.log") : "(external)"));
 		table.append(String.format("Resident memory of the JVMs started: %d MiB%n", totalKib / 1024));
 		return table.toString();
-	}
-
-	/**
-	 * The JVMs of the suite that died after start-up (none while it is being stopped).
-	 */
-	List<String> deadProcesses() {
-		if (this.closed) {
-			return List.of();
-		}
-		return this.processes.entrySet()
-			.stream()
-			.filter(entry -> !entry.getValue().isAlive())
-			.map(entry -> entry.getKey().name())
-			.toList();
 	}
 
 	/** Drops the per-service databases (for throw-away suites such as system tests). */
@@ -439,9 +571,15 @@ public final class Suite implements AutoCloseable {
 			return;
 		}
 		this.closed = true;
-		if (!this.processes.isEmpty()) {
-			this.processes.values().forEach(ChildProcess::requestStop);
-			this.processes.values().forEach(process -> process.awaitStop(20));
+		// first, so nothing stopped here is started again
+		this.supervisor.close();
+		List<ChildProcess> running;
+		synchronized (this.processes) {
+			running = this.processes.values().stream().map(Supervisor.Supervised::process).toList();
+		}
+		if (!running.isEmpty()) {
+			running.forEach(ChildProcess::requestStop);
+			running.forEach(process -> process.awaitStop(20));
 			this.log.step("Services stopped");
 		}
 		if (this.kafka != null) {

@@ -66,6 +66,26 @@ class DevstackConfigTests {
 	}
 
 	@Test
+	void replicasComeFromTheEnvironmentOrTheFlagWithinBounds() {
+		assertThat(DevstackConfig.fromEnvironment(Path.of("."), Map.of()).replicas()).isEqualTo(1);
+		DevstackConfig two = DevstackConfig.fromEnvironment(Path.of("."), Map.of("CREWSHIP_REPLICAS", "2"));
+		assertThat(two.replicas()).isEqualTo(2);
+		assertThat(two.passThrough()).doesNotContainKey("CREWSHIP_REPLICAS");
+		assertThat(Devstack.withArguments(two, new String[] { "--replicas", "3" }).replicas()).isEqualTo(3);
+		assertThat(Devstack.withArguments(two, new String[] { "--replicas=4", "--profile=throughput" }).replicas())
+			.isEqualTo(4);
+		assertThatThrownBy(() -> Devstack.withArguments(two, new String[] { "--replicas", "5" }))
+			.isInstanceOf(DevstackException.class)
+			.hasMessageContaining("1 to 4");
+		assertThatThrownBy(() -> Devstack.withArguments(two, new String[] { "--replicas", "many" }))
+			.isInstanceOf(DevstackException.class)
+			.hasMessageContaining("number");
+		assertThatThrownBy(() -> Devstack.withArguments(two, new String[] { "--verbose" }))
+			.isInstanceOf(DevstackException.class)
+			.hasMessageContaining("Usage: ./crewship-dev [--profile fast-start|throughput] [--replicas N]");
+	}
+
+	@Test
 	void takenPortIsNamedWithItsOwner() throws Exception {
 		try (ServerSocket taken = new ServerSocket(0)) {
 			assertThatThrownBy(() -> Ports.requireFree(taken.getLocalPort(), "gateway"))

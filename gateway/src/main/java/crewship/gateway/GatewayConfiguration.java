@@ -18,6 +18,7 @@ import org.springframework.boot.info.GitProperties;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.circuitbreaker.resilience4j.Resilience4JConfigBuilder;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
+import org.springframework.cloud.loadbalancer.annotation.LoadBalancerClients;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.server.reactive.HttpHandler;
@@ -36,6 +37,10 @@ import crewship.gateway.edge.InternalSocketListener;
 import crewship.gateway.edge.RequestIdFilter;
 import crewship.gateway.health.SuiteHealth;
 import crewship.gateway.openapi.SuiteOpenApi;
+import crewship.gateway.replicas.Failover;
+import crewship.gateway.replicas.ReplicaLoadBalancing;
+import crewship.gateway.replicas.ReplicaSettings;
+import crewship.gateway.replicas.Replicas;
 import crewship.gateway.identity.AuthService;
 import crewship.gateway.identity.AuthTokens;
 import crewship.gateway.identity.Authenticator;
@@ -56,7 +61,23 @@ import crewship.platform.identity.SigningKeys;
 import tools.jackson.databind.json.JsonMapper;
 
 @Configuration(proxyBeanMethods = false)
+@LoadBalancerClients(defaultConfiguration = ReplicaLoadBalancing.class)
 class GatewayConfiguration {
+
+	/**
+	 * Every replica of every service and which answer: what the {@code lb://} routes and
+	 * the gateway's own calls to services choose from.
+	 */
+	@Bean
+	Replicas replicas(GatewayProperties properties, ReplicaSettings settings) {
+		return new Replicas(properties.services(), settings.replicas(), settings.replicaProbeInterval());
+	}
+
+	/** A refused connection to one replica is retried on the next. */
+	@Bean
+	Failover failover(Replicas replicas) {
+		return new Failover(replicas);
+	}
 
 	/**
 	 * Every gateway replica must hold the same key: services verify against any replica's
@@ -73,8 +94,8 @@ class GatewayConfiguration {
 	}
 
 	@Bean
-	AuthService authService(GatewayProperties properties, IdentityAssertionSigner signer) {
-		return new AuthService(properties.services().get("auth-service"), signer);
+	AuthService authService(GatewayProperties properties, IdentityAssertionSigner signer, Replicas replicas) {
+		return new AuthService(properties.services().get("auth-service"), signer, replicas.balancing("auth-service"));
 	}
 
 	/**
@@ -83,10 +104,12 @@ class GatewayConfiguration {
 	 * whatever cookie the sender's client may carry.
 	 */
 	@Bean
-	List<Authenticator> authenticators(GatewayProperties properties, AuthService auth, IdentityAssertionSigner signer) {
+	List<Authenticator> authenticators(GatewayProperties properties, AuthService auth, IdentityAssertionSigner signer,
+			Replicas replicas) {
 		AuthTokens tokens = new AuthTokens(auth.jwksUri());
 		CredentialCache cache = new CredentialCache();
-		VaultVerifier vault = new VaultVerifier(properties.services().get("credential-vault-service"), signer);
+		VaultVerifier vault = new VaultVerifier(properties.services().get("credential-vault-service"), signer,
+				replicas.balancing("credential-vault-service"));
 		return List.of(new WebhookSignatureAuthenticator(vault),
 				new InternalTokenAuthenticator(properties.internalToken()),
 				new WsTokenAuthenticator(tokens, auth, cache), new CliTokenAuthenticator(auth, cache),
@@ -127,9 +150,10 @@ class GatewayConfiguration {
 
 	@Bean
 	RouterFunction<ServerResponse> systemEndpoints(ObjectProvider<BuildProperties> build,
-			ObjectProvider<GitProperties> git, GatewayProperties properties, IdentityAssertionSigner signer) {
-		return new SystemEndpoints(build.getIfAvailable(), git.getIfAvailable(),
-				new EngineStatus(properties.services().get("mission-service"), signer))
+			ObjectProvider<GitProperties> git, GatewayProperties properties, IdentityAssertionSigner signer,
+			Replicas replicas) {
+		return new SystemEndpoints(build.getIfAvailable(), git.getIfAvailable(), new EngineStatus(
+				properties.services().get("mission-service"), signer, replicas.balancing("mission-service")))
 			.routes();
 	}
 
@@ -145,8 +169,11 @@ class GatewayConfiguration {
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> auxStatusEndpoint(GatewayProperties properties, IdentityAssertionSigner signer) {
-		return new AuxStatusEndpoint(properties.services().get("mission-service"), signer).routes();
+	RouterFunction<ServerResponse> auxStatusEndpoint(GatewayProperties properties, IdentityAssertionSigner signer,
+			Replicas replicas) {
+		return new AuxStatusEndpoint(properties.services().get("mission-service"), signer,
+				replicas.balancing("mission-service"))
+			.routes();
 	}
 
 	/**
@@ -171,8 +198,8 @@ class GatewayConfiguration {
 	}
 
 	@Bean
-	RouterFunction<ServerResponse> gatewayEndpoints(GatewayProperties properties, SigningKeys keys) {
-		SuiteHealth health = new SuiteHealth(properties.services());
+	RouterFunction<ServerResponse> gatewayEndpoints(Replicas replicas, SigningKeys keys) {
+		SuiteHealth health = new SuiteHealth(replicas);
 		Fallbacks fallbacks = new Fallbacks();
 		return RouterFunctions.route()
 			.GET("/api/health", health::handle)

@@ -61,7 +61,18 @@ class GatewayEdgeTests {
 
 	static final AtomicReference<String> forwardedRequestId = new AtomicReference<>();
 
-	static final HttpServer downstream = startDownstream();
+	static final HttpServer downstream = startDownstream(0);
+
+	/**
+	 * crew-service runs as three replicas here: {@link #downstream}, one that never
+	 * answers ({@link #DEAD_PORT}) and this one, which a test stops and starts again.
+	 */
+	static final int SECOND_REPLICA_PORT = freePort();
+
+	static volatile HttpServer secondReplica = startDownstream(SECOND_REPLICA_PORT);
+
+	/** Requests each stand-in answered (probes aside), by its port. */
+	static final java.util.Map<Integer, java.util.concurrent.atomic.AtomicInteger> answered = new java.util.concurrent.ConcurrentHashMap<>();
 
 	@LocalServerPort
 	int port;
@@ -70,6 +81,9 @@ class GatewayEdgeTests {
 
 	@org.springframework.beans.factory.annotation.Autowired
 	crewship.gateway.edge.AdmissionControl admission;
+
+	@org.springframework.beans.factory.annotation.Autowired
+	crewship.gateway.replicas.Replicas replicas;
 
 	TestHttp internalApi;
 
@@ -81,6 +95,8 @@ class GatewayEdgeTests {
 		registry.add("crewship.gateway.internal-token", () -> INTERNAL_TOKEN);
 		registry.add("crewship.gateway.internal-socket", INTERNAL_SOCKET::toString);
 		registry.add("crewship.gateway.services.crew-service", () -> up);
+		registry.add("crewship.gateway.replicas.crew-service",
+				() -> up + "," + down + ",http://127.0.0.1:" + SECOND_REPLICA_PORT);
 		for (String service : new String[] { "auth-service", "mission-service", "issue-service",
 				"credential-vault-service", "webhook-service", "realtime-service" }) {
 			registry.add("crewship.gateway.services." + service, () -> down);
@@ -98,6 +114,7 @@ class GatewayEdgeTests {
 	@AfterAll
 	static void stopDownstream() {
 		downstream.stop(0);
+		secondReplica.stop(0);
 	}
 
 	@Test
@@ -408,15 +425,60 @@ class GatewayEdgeTests {
 		assertThat(this.admission.inFlight("mission-service")).isZero();
 	}
 
+	/**
+	 * A replica that dies is failed over at once — reads and writes alike, since a
+	 * refused connection sent nothing — and leaves the rotation; once it answers again it
+	 * rejoins and gets requests, with no step by anyone. A replica that never answered is
+	 * never chosen.
+	 */
+	@Test
+	void aReplicaThatDiesIsFailedOverAndRejoinsOnceItAnswersAgain() throws Exception {
+		int first = downstream.getAddress().getPort();
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> inRotation().equals(java.util.Set.of(first, SECOND_REPLICA_PORT)));
+		secondReplica.stop(0);
+		for (int i = 0; i < 20; i++) {
+			Response response = (i % 2 == 0) ? this.publicApi.postJson("/api/v1/crews", "{}")
+					: this.publicApi.get("/api/v1/crews");
+			assertThat(response.status()).as(response.body()).isEqualTo(200);
+		}
+		long stopped = System.nanoTime();
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> inRotation().equals(java.util.Set.of(first)));
+		secondReplica = startDownstream(SECOND_REPLICA_PORT);
+		org.awaitility.Awaitility.await()
+			.atMost(Duration.ofSeconds(5))
+			.until(() -> inRotation().contains(SECOND_REPLICA_PORT));
+		int before = answeredBy(SECOND_REPLICA_PORT);
+		for (int i = 0; i < 10; i++) {
+			assertThat(this.publicApi.get("/api/v1/crews").status()).isEqualTo(200);
+		}
+		assertThat(answeredBy(SECOND_REPLICA_PORT)).as("the restarted replica serves again").isGreaterThan(before);
+		assertThat(Duration.ofNanos(System.nanoTime() - stopped)).isLessThan(Duration.ofSeconds(10));
+	}
+
+	private java.util.Set<Integer> inRotation() {
+		return this.replicas.inRotation("crew-service")
+			.stream()
+			.map(java.net.URI::getPort)
+			.collect(java.util.stream.Collectors.toSet());
+	}
+
+	private static int answeredBy(int port) {
+		return answered.getOrDefault(port, new java.util.concurrent.atomic.AtomicInteger()).get();
+	}
+
 	static void assertProblem(Response response, int status) {
 		assertThat(response.status()).as(response.body()).isEqualTo(status);
 		assertThat(response.header("Content-Type")).startsWith("application/problem+json");
 		assertThat(response.json().get("status").asInt()).isEqualTo(status);
 	}
 
-	private static HttpServer startDownstream() {
+	private static HttpServer startDownstream(int port) {
 		try {
-			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+			HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
 			server.createContext("/", exchange -> {
 				if (exchange.getRequestURI().getPath().equals("/api/v1/slow")) {
 					// a busy service: every answer takes a while, none fails
@@ -443,6 +505,10 @@ class GatewayEdgeTests {
 					exchange.close();
 					return;
 				}
+				answered
+					.computeIfAbsent(exchange.getLocalAddress().getPort(),
+							p -> new java.util.concurrent.atomic.AtomicInteger())
+					.incrementAndGet();
 				exchange.getRequestBody().readAllBytes(); // drained, so the connection
 															// can be reused
 				forwardedIdentity.set(exchange.getRequestHeaders().getFirst(IdentityAssertion.HEADER));

@@ -54,6 +54,13 @@ final class RunningSuite {
 		env.put("CREWSHIP_ALLOW_SIGNUP", "true");
 		env.put("CREWSHIP_PUBLIC_URL", "https://crewship.test");
 		env.putIfAbsent("CREWSHIP_PORT_OFFSET", "1000");
+		// One replica of each service unless CREWSHIP_REPLICAS (or the property
+		// crewship.systemtests.replicas) says more. The gateway is told of two in any
+		// case, so ReplicaDrillSystemTests starts the second ones on this very suite
+		// (Suite.startReplicas) rather than a suite of its own. Two from the start
+		// costs ~55 s more on a 2-core machine (README, Tests).
+		env.putIfAbsent("CREWSHIP_REPLICAS", System.getProperty("crewship.systemtests.replicas", "1"));
+		env.putIfAbsent("CREWSHIP_REPLICA_SLOTS", "2");
 		// Every test calls from 127.0.0.1, which the production sign-in limit (10/min per
 		// address) would soon refuse; the limits themselves are tested in the gateway.
 		env.putIfAbsent("CREWSHIP_RATE_LIMIT_AUTH_PER_IP", "10000");

@@ -82,7 +82,7 @@ public class AdmissionControl implements GlobalFilter, Ordered {
 	@Override
 	public Mono<Void> filter(ServerWebExchange exchange, GatewayFilterChain chain) {
 		Route route = exchange.getAttribute(ServerWebExchangeUtils.GATEWAY_ROUTE_ATTR);
-		String service = (route != null) ? this.servicesByAuthority.get(authority(route.getUri())) : null;
+		String service = (route != null) ? serviceOf(route.getUri()) : null;
 		if (service == null || isLongLived(exchange)) {
 			return chain.filter(exchange);
 		}
@@ -121,6 +121,14 @@ public class AdmissionControl implements GlobalFilter, Ordered {
 		problem.put("detail", service + " is at capacity on this gateway; retry shortly");
 		problem.put("instance", instance);
 		return response.writeWith(Mono.just(response.bufferFactory().wrap(JSON.writeValueAsBytes(problem))));
+	}
+
+	/** {@code lb://crew-service} names its service; a plain URL by its address. */
+	private String serviceOf(URI uri) {
+		if ("lb".equals(uri.getScheme())) {
+			return this.servicesByAuthority.containsValue(uri.getHost()) ? uri.getHost() : null;
+		}
+		return this.servicesByAuthority.get(authority(uri));
 	}
 
 	private static String authority(URI uri) {

@@ -9,29 +9,34 @@ import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 import org.springframework.web.reactive.function.client.WebClient;
+
+import crewship.gateway.replicas.Replicas;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
 /**
  * {@code GET /api/health}: the gateway is up (200, {@code "status":"ok"}) and, for
- * information, whether each service's readiness probe answers UP. A service that is down
- * does not turn the answer into an error.
+ * information, whether each service's readiness probe answers UP (on any of its
+ * replicas). A service that is down does not turn the answer into an error.
  */
 public class SuiteHealth {
 
 	private static final Duration PROBE_TIMEOUT = Duration.ofSeconds(2);
 
-	private final Map<String, URI> services;
+	private final Replicas replicas;
 
 	private final WebClient client = WebClient.builder().build();
 
-	public SuiteHealth(Map<String, URI> services) {
-		this.services = services;
+	public SuiteHealth(Replicas replicas) {
+		this.replicas = replicas;
 	}
 
 	public Mono<ServerResponse> handle(ServerRequest request) {
-		return Flux.fromIterable(this.services.entrySet())
-			.flatMap(service -> probe(service.getValue()).map(state -> Map.entry(service.getKey(), state)))
+		return Flux.fromIterable(this.replicas.all().entrySet())
+			.flatMap(service -> Flux.fromIterable(service.getValue())
+				.flatMap(instance -> probe(instance.uri()))
+				.reduce("DOWN", (state, next) -> "UP".equals(next) ? "UP" : state)
+				.map(state -> Map.entry(service.getKey(), state)))
 			.collectMap(Map.Entry::getKey, Map.Entry::getValue, TreeMap::new)
 			.flatMap(states -> ServerResponse.ok().bodyValue(Map.of("status", "ok", "services", states)));
 	}

@@ -10,6 +10,7 @@ import reactor.netty.http.client.PrematureCloseException;
 import reactor.util.retry.Retry;
 
 import org.springframework.http.HttpStatus;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.client.WebClientRequestException;
 
@@ -32,8 +33,12 @@ public class AuthService {
 
 	private final URI jwksUri;
 
-	public AuthService(URI baseUrl, IdentityAssertionSigner signer) {
-		this.client = WebClient.builder().baseUrl(baseUrl.toString()).build();
+	/**
+	 * @param balancing spreads the calls over auth-service's replicas (and past a dead
+	 * one)
+	 */
+	public AuthService(URI baseUrl, IdentityAssertionSigner signer, ExchangeFilterFunction balancing) {
+		this.client = WebClient.builder().baseUrl(baseUrl.toString()).filter(balancing).build();
 		this.signer = signer;
 		this.jwksUri = baseUrl.resolve("/api/v1/internal/auth/jwks");
 	}

@@ -9,6 +9,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import crewship.platform.identity.AuthMethod;
@@ -32,8 +33,8 @@ public class VaultVerifier {
 
 	private final IdentityAssertionSigner signer;
 
-	public VaultVerifier(URI baseUrl, IdentityAssertionSigner signer) {
-		this.client = WebClient.builder().baseUrl(baseUrl.toString()).build();
+	public VaultVerifier(URI baseUrl, IdentityAssertionSigner signer, ExchangeFilterFunction balancing) {
+		this.client = WebClient.builder().baseUrl(baseUrl.toString()).filter(balancing).build();
 		this.signer = signer;
 	}
 

@@ -11,6 +11,7 @@ import reactor.core.publisher.Mono;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
@@ -41,8 +42,9 @@ public class AuxStatusEndpoint {
 	/**
 	 * @param missionService mission-service's base URL; null when not configured
 	 */
-	public AuxStatusEndpoint(URI missionService, IdentityAssertionSigner signer) {
-		this.mission = (missionService != null) ? WebClient.builder().baseUrl(missionService.toString()).build() : null;
+	public AuxStatusEndpoint(URI missionService, IdentityAssertionSigner signer, ExchangeFilterFunction balancing) {
+		this.mission = (missionService != null)
+				? WebClient.builder().baseUrl(missionService.toString()).filter(balancing).build() : null;
 		this.signer = signer;
 	}
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import reactor.core.publisher.Mono;
 
+import org.springframework.web.reactive.function.client.ExchangeFilterFunction;
 import org.springframework.web.reactive.function.client.WebClient;
 
 import crewship.platform.identity.AuthMethod;
@@ -29,8 +30,8 @@ public class EngineStatus {
 
 	private final IdentityAssertionSigner signer;
 
-	public EngineStatus(URI missionService, IdentityAssertionSigner signer) {
-		this.client = WebClient.builder().baseUrl(missionService.toString()).build();
+	public EngineStatus(URI missionService, IdentityAssertionSigner signer, ExchangeFilterFunction balancing) {
+		this.client = WebClient.builder().baseUrl(missionService.toString()).filter(balancing).build();
 		this.signer = signer;
 	}
 
