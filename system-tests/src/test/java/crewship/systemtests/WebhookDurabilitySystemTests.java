@@ -203,6 +203,13 @@ class WebhookDurabilitySystemTests {
 		// what the outboxes hold at the end of the outage (the relays cannot have
 		// deleted a row: nothing was acknowledged)
 		Map<String, Long> backlog = OutageDrill.outboxBacklog(suite);
+		// a service with an outbox serves while the broker is away: it stays ready, so
+		// neither the gateway's replica probes nor a Kubernetes Service take it out
+		Map<String, Integer> readyWhileDown = new java.util.LinkedHashMap<>();
+		for (String service : List.of("auth-service", "crew-service", "issue-service", "mission-service",
+				"credential-vault-service", "webhook-service")) {
+			readyWhileDown.put(service, Client.get(suite.serviceUrl(service) + "/readyz").statusCode());
+		}
 		long restarting = System.nanoTime();
 		suite.broker().start();
 		long restarted = System.nanoTime();
@@ -224,6 +231,8 @@ class WebhookDurabilitySystemTests {
 			.allSatisfy(
 					write -> assertThat(write.status()).as(write.service() + " " + write.what() + ": " + write.body())
 						.isBetween(200, 299));
+		assertThat(readyWhileDown).as("/readyz of each service with an outbox while the broker was down")
+			.allSatisfy((service, status) -> assertThat(status).as(service).isEqualTo(200));
 		assertThat(OutageDrill.SERVICES).as("each outbox holds at least its service's events at the end of the outage")
 			.allSatisfy(service -> assertThat(backlog.get(service)).as(service + " " + backlog)
 				.isGreaterThanOrEqualTo(drill.expectedOf(service)));
