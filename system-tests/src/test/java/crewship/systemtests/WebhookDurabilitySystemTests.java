@@ -208,7 +208,7 @@ class WebhookDurabilitySystemTests {
 		Map<String, Integer> readyWhileDown = new java.util.LinkedHashMap<>();
 		for (String service : List.of("auth-service", "crew-service", "issue-service", "mission-service",
 				"credential-vault-service", "webhook-service")) {
-			readyWhileDown.put(service, Client.get(suite.serviceUrl(service) + "/readyz").statusCode());
+			readyWhileDown.put(service, Client.get(suite.serviceUrl(service) + "/readyz").status());
 		}
 		long restarting = System.nanoTime();
 		suite.broker().start();
