@@ -27,6 +27,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param logRetention how long agent log lines are kept
  * @param maxAttempts claims of one run before the engine gives up on it (a run whose
  * replicas keep dying, or whose end cannot be recorded)
+ * @param maxDatabaseConcurrency runs of this replica using the database at once (start,
+ * stored log lines, end); keep it below the connection pool's size so requests and
+ * consumers always find a connection
  */
 @ConfigurationProperties("crewship.mission.engine")
 public record EngineProperties(@DefaultValue("") String replicaId, @DefaultValue("200ms") Duration pollInterval,
@@ -36,21 +39,22 @@ public record EngineProperties(@DefaultValue("") String replicaId, @DefaultValue
 		@DefaultValue("10") int maxPerAgent, @DefaultValue("100") int claimBatch,
 		@DefaultValue("100ms") Duration logCoalesce, @DefaultValue("5s") Duration heartbeatInterval,
 		@DefaultValue("7d") Duration logRetention, @DefaultValue("3") int maxAttempts,
-		@DefaultValue("true") boolean enabled) {
+		@DefaultValue("true") boolean enabled, @DefaultValue("6") int maxDatabaseConcurrency) {
 
 	/** The same settings for another replica (a second engine in one JVM, in tests). */
 	public EngineProperties withReplicaId(String id) {
 		return new EngineProperties(id, this.pollInterval, this.leaseDuration, this.leaseRenewInterval,
 				this.cancelPollInterval, this.defaultTimeout, this.maxInFlight, this.maxPerWorkspace, this.maxPerAgent,
 				this.claimBatch, this.logCoalesce, this.heartbeatInterval, this.logRetention, this.maxAttempts,
-				this.enabled);
+				this.enabled, this.maxDatabaseConcurrency);
 	}
 
 	/** The same settings with other caps (an engine sized for a load test). */
 	public EngineProperties withCaps(int inFlight, int perWorkspace, int perAgent) {
 		return new EngineProperties(this.replicaId, this.pollInterval, this.leaseDuration, this.leaseRenewInterval,
 				this.cancelPollInterval, this.defaultTimeout, inFlight, perWorkspace, perAgent, this.claimBatch,
-				this.logCoalesce, this.heartbeatInterval, this.logRetention, this.maxAttempts, this.enabled);
+				this.logCoalesce, this.heartbeatInterval, this.logRetention, this.maxAttempts, this.enabled,
+				this.maxDatabaseConcurrency);
 	}
 
 }

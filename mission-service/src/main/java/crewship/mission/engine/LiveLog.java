@@ -1,6 +1,7 @@
 package crewship.mission.engine;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -36,7 +37,11 @@ public class LiveLog {
 
 	private final Duration coalesce;
 
-	LiveLog(LiveEvents live, ApplicationEventPublisher publisher, RunStore store, EngineProperties properties) {
+	private final DatabaseGate database;
+
+	LiveLog(LiveEvents live, ApplicationEventPublisher publisher, RunStore store, EngineProperties properties,
+			DatabaseGate database) {
+		this.database = database;
 		this.live = live;
 		this.publisher = publisher;
 		this.store = store;
@@ -93,8 +98,12 @@ public class LiveLog {
 				store = this.storedLines++ < STORED_LINES_MAX;
 			}
 			if (store) {
-				LiveLog.this.store.log(this.run, Timestamps.now(), (level != null) ? level : "info",
-						(event != null) ? event : "log", line);
+				Instant at = Timestamps.now();
+				LiveLog.this.database.callUninterruptibly(() -> {
+					LiveLog.this.store.log(this.run, at, (level != null) ? level : "info",
+							(event != null) ? event : "log", line);
+					return null;
+				});
 			}
 		}
 

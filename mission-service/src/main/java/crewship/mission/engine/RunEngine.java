@@ -54,7 +54,7 @@ public class RunEngine {
 
 	/** What an engine works with, shared by the engines of one JVM. */
 	public record Parts(RunStore store, RunTransitions transitions, AgentProfiles profiles, AgentRuntime runtime,
-			TransactionTemplate transactions, EngineSignal signal, LiveLog liveLog) {
+			TransactionTemplate transactions, EngineSignal signal, LiveLog liveLog, DatabaseGate database) {
 	}
 
 	private final String replicaId;
@@ -411,7 +411,9 @@ public class RunEngine {
 		Ending ending;
 		LiveLog.Sink sink = null;
 		try {
-			AgentProfile agent = this.parts.profiles().find(run.workspaceId(), run.agentId()).orElse(null);
+			AgentProfile agent = this.parts.database()
+				.call(() -> this.parts.profiles().find(run.workspaceId(), run.agentId()))
+				.orElse(null);
 			if (run.attempt() > this.properties.maxAttempts()) {
 				ending = Ending.of(RunStatus.FAILED, "Gave up after " + this.properties.maxAttempts()
 						+ " attempts: the replicas executing it stopped before it ended");
@@ -501,8 +503,9 @@ public class RunEngine {
 		}
 		Run finished;
 		try {
-			finished = this.parts.transactions()
-				.execute(status -> this.parts.transitions().finish(run.id(), this.replicaId, ending));
+			finished = this.parts.database()
+				.callUninterruptibly(() -> this.parts.transactions()
+					.execute(status -> this.parts.transitions().finish(run.id(), this.replicaId, ending)));
 		}
 		catch (RuntimeException ex) {
 			// a listener of RunFinished (or the database) refused the ending: record the
@@ -512,8 +515,9 @@ public class RunEngine {
 					"Recording the run's end (" + ending.status() + ") failed: " + ex.getMessage(), ending.runtime(),
 					ending.provider(), ending.model(), ending.inputTokens(), ending.outputTokens(), ending.costUsd());
 			try {
-				finished = this.parts.transactions()
-					.execute(status -> this.parts.transitions().finish(run.id(), this.replicaId, failure));
+				finished = this.parts.database()
+					.callUninterruptibly(() -> this.parts.transactions()
+						.execute(status -> this.parts.transitions().finish(run.id(), this.replicaId, failure)));
 			}
 			catch (RuntimeException again) {
 				log.error("Run {} could not be ended; its lease will expire and it is tried again", run.id(), again);
