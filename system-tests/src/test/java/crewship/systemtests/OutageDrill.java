@@ -35,7 +35,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>
  * Frames carry no event id, so the socket's exactly-once is counted per
  * {@code type:id[:change]} of the payload (each write below touches its own entity); the
- * topics themselves are checked for duplicate event ids.
+ * topics themselves are read for copies of an event id (at-least-once: a copy is rare and
+ * never more than one).
  */
 final class OutageDrill {
 

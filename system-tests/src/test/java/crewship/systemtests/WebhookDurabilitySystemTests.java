@@ -238,8 +238,17 @@ class WebhookDurabilitySystemTests {
 				.isGreaterThanOrEqualTo(drill.expectedOf(service)));
 		assertThat(drill.missing()).as("events that never reached the socket (type:id → frames seen)").isEmpty();
 		assertThat(duplicated).as("events the socket saw more than once (type:id → frames seen)").isEmpty();
-		assertThat(topicCopies).as("events of the drill's workspace on the topics more than once (id → copies)")
-			.allSatisfy((id, copies) -> assertThat(copies).as(id).isEqualTo(1));
+		// The outbox is at-least-once on the topics: a record the broker wrote while it
+		// stopped, without the acknowledgement reaching the relay, is published again,
+		// and
+		// the consumers (socket, projections: asserted above) drop the copy. Acknowledged
+		// records leave the outbox even when others of their batch failed, so a copy is
+		// rare and never more than one: a relay republishing in a loop would show here.
+		assertThat(topicCopies).as("events of the drill's workspace on the topics (id → copies)")
+			.allSatisfy((id, copies) -> assertThat(copies).as(id).isBetween(1, 2));
+		assertThat(topicCopies.values().stream().filter(copies -> copies > 1).count())
+			.as("events published twice across the outage (at-least-once), of %d", topicCopies.size())
+			.isLessThanOrEqualTo(Math.max(2, topicCopies.size() / 20));
 		if (projectionFailure != null) {
 			throw projectionFailure;
 		}

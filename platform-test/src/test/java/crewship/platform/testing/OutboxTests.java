@@ -137,6 +137,32 @@ class OutboxTests {
 	}
 
 	@Test
+	void recordsTheBrokerAcknowledgedLeaveTheOutboxEvenWhenOthersOfTheBatchFail() {
+		this.relay.stop();
+		try {
+			String subject = Cuid.next();
+			tx().executeWithoutResult(
+					status -> this.events.publish("widget.updated", "ws-1", subject, "u", Map.of("n", 1)));
+			// a row no broker accepts (a topic name Kafka refuses), behind the good one
+			this.jdbc.update(
+					"insert into platform_outbox (event_id, topic, record_key, payload) values (?, 'no such topic!', ?, '{}')",
+					Cuid.next(), subject);
+			OutboxRelay replica = relayTo(TestInfrastructure.kafkaBootstrapServers());
+			assertThatThrownBy(replica::relayBatch).hasMessageContaining("Kafka acknowledged");
+			assertThat(pendingFor(subject)).as("only the refused row stays").isEqualTo(1);
+			// passes while the refused row waits publish nothing twice
+			assertThatThrownBy(replica::relayBatch).hasMessageContaining("Kafka acknowledged");
+			this.jdbc.update("delete from platform_outbox where record_key = ?", subject);
+			assertThat(TestKafka.readUntil(TOPIC, read -> false, Duration.ofSeconds(2)))
+				.filteredOn(r -> subject.equals(r.key()))
+				.hasSize(1);
+		}
+		finally {
+			this.relay.start();
+		}
+	}
+
+	@Test
 	void concurrentRelaysPublishEachEventOnceAndInOrder() throws Exception {
 		this.relay.stop();
 		try {

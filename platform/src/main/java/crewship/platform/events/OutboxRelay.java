@@ -11,6 +11,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.slf4j.Logger;
@@ -29,8 +30,9 @@ import org.springframework.transaction.support.TransactionTemplate;
  * <li>One relay at a time across all replicas of a service: each batch runs under a
  * transaction-scoped PostgreSQL advisory lock, so a record is published once per replica
  * set and in commit order.</li>
- * <li>A broker outage rolls the batch back: the rows stay and are retried with backoff;
- * nothing is lost across restarts because the rows are the queue.</li>
+ * <li>A broker outage leaves the rows it did not acknowledge: they stay and are retried
+ * with backoff; nothing is lost across restarts because the rows are the queue. Rows the
+ * broker did acknowledge are deleted even when others of their batch failed.</li>
  * <li>A crash between the broker's ack and the commit republishes the batch: delivery is
  * at-least-once, so consumers are idempotent (they record the event ids they
  * applied).</li>
@@ -108,10 +110,10 @@ public class OutboxRelay implements SmartLifecycle {
 	 * holds the lock or the outbox is empty)
 	 */
 	public int relayBatch() {
-		Integer published = this.transactions.execute(status -> {
+		Batch batch = this.transactions.execute(status -> {
 			Boolean locked = this.jdbc.queryForObject("select pg_try_advisory_xact_lock(?)", Boolean.class, LOCK_KEY);
 			if (!Boolean.TRUE.equals(locked)) {
-				return 0;
+				return Batch.EMPTY;
 			}
 			List<OutboxRow> rows = this.jdbc.query(
 					"select position, topic, record_key, payload, trace_parent from platform_outbox order by position limit ?",
@@ -119,33 +121,67 @@ public class OutboxRelay implements SmartLifecycle {
 							rs.getString(5)),
 					this.settings.batchSize());
 			if (rows.isEmpty()) {
-				return 0;
+				return Batch.EMPTY;
 			}
+			List<CompletableFuture<SendResult<String, String>>> sends = new ArrayList<>(rows.size());
+			Exception failure = null;
 			try {
-				List<CompletableFuture<SendResult<String, String>>> sends = new ArrayList<>(rows.size());
 				for (OutboxRow row : rows) {
 					sends.add(this.kafka.send(row.record()));
 				}
+			}
+			catch (RuntimeException ex) {
+				// a record the producer refused outright: the ones before it are on their
+				// way
+				failure = ex;
+			}
+			try {
 				this.kafka.flush();
 				CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
 					.get(this.settings.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
 			}
 			catch (InterruptedException ex) {
 				Thread.currentThread().interrupt();
-				throw new IllegalStateException("Interrupted while Kafka acknowledged the outbox batch", ex);
+				failure = ex;
 			}
 			catch (Exception ex) {
-				throw new IllegalStateException("Kafka did not acknowledge the outbox batch: " + ex.getMessage(), ex);
+				failure = (failure != null) ? failure : ex;
 			}
-			Long[] positions = rows.stream().map(OutboxRow::position).toArray(Long[]::new);
-			this.jdbc.update(connection -> {
-				var statement = connection.prepareStatement("delete from platform_outbox where position = any(?)");
-				statement.setArray(1, connection.createArrayOf("bigint", positions));
-				return statement;
-			});
-			return rows.size();
+			// Only what the broker acknowledged leaves the outbox. Rows it did
+			// acknowledge
+			// go even when others of the batch failed: republishing them (the whole batch
+			// rolled back, as before) put copies on the topics whenever a broker stopped
+			// mid-batch, and one unpublishable row held everything behind it.
+			Long[] acknowledged = IntStream.range(0, sends.size())
+				.filter(i -> sends.get(i).isDone() && !sends.get(i).isCompletedExceptionally())
+				.mapToObj(i -> rows.get(i).position())
+				.toArray(Long[]::new);
+			if (acknowledged.length > 0) {
+				this.jdbc.update(connection -> {
+					var statement = connection.prepareStatement("delete from platform_outbox where position = any(?)");
+					statement.setArray(1, connection.createArrayOf("bigint", acknowledged));
+					return statement;
+				});
+			}
+			return new Batch(rows.size(), acknowledged.length, failure);
 		});
-		return (published != null) ? published : 0;
+		if (batch == null) {
+			return 0;
+		}
+		if (batch.failure() != null) {
+			throw new IllegalStateException("Kafka acknowledged " + batch.acknowledged() + " of " + batch.read()
+					+ " outbox records: " + batch.failure().getMessage(), batch.failure());
+		}
+		return batch.acknowledged();
+	}
+
+	/**
+	 * One pass: rows read, rows the broker acknowledged (deleted), why the rest failed.
+	 */
+	private record Batch(int read, int acknowledged, Exception failure) {
+
+		static final Batch EMPTY = new Batch(0, 0, null);
+
 	}
 
 	/** How many events wait to be published (for health and tests). */
