@@ -14,15 +14,15 @@ import com.sun.net.httpserver.HttpServer;
 
 /**
  * A model provider for the benchmark: Anthropic's Messages API answering every request
- * with a streamed text after a fixed delay, one virtual thread per call, counting calls
- * and the most it held at once. The third-party API is the one part of a run we do not
- * run ourselves; its delay stands for the model's time.
+ * with a streamed text after a set delay, one virtual thread per call, counting calls and
+ * the most it held at once. The third-party API is the one part of a run we do not run
+ * ourselves; its delay stands for the model's time.
  */
 final class ProviderStandIn implements AutoCloseable {
 
 	private final HttpServer server;
 
-	private final Duration delay;
+	private volatile Duration delay;
 
 	private final AtomicInteger open = new AtomicInteger();
 
@@ -44,6 +44,12 @@ final class ProviderStandIn implements AutoCloseable {
 
 	Duration delay() {
 		return this.delay;
+	}
+
+	/** A new delay for the calls that arrive from now on, and a new peak count. */
+	void answerAfter(Duration delay) {
+		this.delay = delay;
+		this.peak.set(this.open.get());
 	}
 
 	long calls() {

@@ -59,7 +59,10 @@ import tools.jackson.databind.node.ObjectNode;
  * agents of a second crew whose {@code ANTHROPIC_API_KEY} slot is bound to a vault
  * credential, so the engine runs them on its LLM runtime against a provider stand-in
  * (Anthropic's streamed Messages answer after {@code -Dbench.provider-delay-ms}, 200 ms):
- * runs/s and the most provider calls the engine held at once.</li>
+ * runs/s and the most provider calls the engine held at once;</li>
+ * <li><b>provider calls held at once</b>: {@code -Dbench.held} (400) deliveries while the
+ * stand-in answers after {@code -Dbench.held-delay-ms} (15 s, a model's time): the most
+ * calls the engine held open together (target ≥ 200).</li>
  * </ol>
  */
 public final class RunEngineBench {
@@ -128,6 +131,18 @@ public final class RunEngineBench {
 				suite.kafkaBootstrapServers(), llm, runs);
 		System.out.printf("  provider calls: %d, at most %d at once%n", provider.calls() - callsBefore,
 				provider.peak());
+
+		// 4. provider calls held at once: a model answers in seconds, not in 200 ms; with
+		// such answers the engine must keep hundreds of calls open (target ≥ 200) without
+		// running out of threads or connections
+		int held = Integer.getInteger("bench.held", 400);
+		Duration heldDelay = Duration.ofMillis(Integer.getInteger("bench.held-delay-ms", 15000));
+		provider.answerAfter(heldDelay);
+		callsBefore = provider.calls();
+		runsPerSecond("Engine, LLM runtime (provider answers in " + heldDelay.toMillis() + " ms)", http, gateway,
+				suite.kafkaBootstrapServers(), llm, held);
+		System.out.printf("  provider calls: %d, at most %d at once (target ≥ 200)%n", provider.calls() - callsBefore,
+				provider.peak());
 	}
 
 	/**
@@ -182,6 +197,38 @@ public final class RunEngineBench {
 				"{\"credential_id\":\"" + credentialId + "\",\"scope\":\"CREW\",\"crew_id\":\""
 						+ setup.agents().get(0).crewId() + "\",\"slot\":\"ANTHROPIC_API_KEY\"}",
 				"Authorization", auth), HttpResponse.BodyHandlers.ofString()));
+		// The vault learns agents from crew-service's events: until it resolves the slot
+		// for an agent, that agent's runs would go to the local runtime, not the provider
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		for (Agent agent : setup.agents()) {
+			while (!slotResolved(http, gateway, setup, agent, "ANTHROPIC_API_KEY")) {
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException(
+							"The vault did not resolve ANTHROPIC_API_KEY for " + agent.agentId());
+				}
+				Thread.sleep(200);
+			}
+		}
+	}
+
+	private static boolean slotResolved(HttpClient http, String gateway, Setup setup, Agent agent, String slot)
+			throws Exception {
+		HttpResponse<String> answer = http
+			.send(HttpRequest
+				.newBuilder(URI.create(gateway + "/api/v1/agents/" + agent.agentId()
+						+ "/credential-bindings?workspace_id=" + setup.workspaceId()))
+				.header("Authorization", "Bearer " + setup.token())
+				.build(), HttpResponse.BodyHandlers.ofString());
+		if (answer.statusCode() != 200) {
+			return false;
+		}
+		for (JsonNode resolved : JSON.readTree(answer.body())) {
+			if (slot.equals(resolved.path("slot").asString("")) && !resolved.path("credential_id").isNull()
+					&& !resolved.path("credential_id").asString("").isEmpty()) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	private static long micros(Instant from, Instant to) {

@@ -10,7 +10,9 @@ import crewship.mission.engine.RuntimeRequest;
  * The engine's one {@link AgentRuntime}: an agent whose provider key the vault delivers
  * runs on the {@code llm} runtime; one without runs on the {@code local} runtime in a dev
  * suite, and in production ({@code CREWSHIP_ENV=production}) fails with a reason that
- * says how to bind a key — a production run never quietly answers from a stand-in.
+ * says how to bind a key — a production run never quietly answers from a stand-in. A
+ * vault that cannot say (down, or busy past the lookup's retries) fails the run
+ * everywhere.
  */
 public class RuntimeRouter implements AgentRuntime {
 
@@ -51,7 +53,10 @@ public class RuntimeRouter implements AgentRuntime {
 							+ (none.skipped() ? " that the vault can deliver (the bound one is not ACTIVE)" : "")
 							+ "; bind one with `crewship credential bind <credential> --slot "
 							+ ProviderCredentials.slot(provider) + " --agent " + slugOrId(agent) + "`");
-			case ProviderCredentials.Unavailable unavailable -> withoutKey(request, output, provider.upper(),
+			// not "no key": the agent may well have one, and a run that should have
+			// reached
+			// the provider must not quietly answer from the stand-in, in any environment
+			case ProviderCredentials.Unavailable unavailable -> failed(output, provider.upper(),
 					"no " + provider.upper() + " key for agent " + agent.name() + ": " + unavailable.why());
 		};
 	}
@@ -59,12 +64,16 @@ public class RuntimeRouter implements AgentRuntime {
 	private RunOutcome withoutKey(RuntimeRequest request, RunOutput output, String provider, String reason)
 			throws InterruptedException {
 		if (this.properties.production()) {
-			output.log("error", "runtime.unavailable", reason);
-			String name = provider.toLowerCase(java.util.Locale.ROOT);
-			return RunOutcome.failed(reason, name, name, null);
+			return failed(output, provider, reason);
 		}
 		output.log("info", "runtime.local", reason + "; running the local runtime (development only)");
 		return this.local.execute(request, output);
+	}
+
+	private static RunOutcome failed(RunOutput output, String provider, String reason) {
+		output.log("error", "runtime.unavailable", reason);
+		String name = provider.toLowerCase(java.util.Locale.ROOT);
+		return RunOutcome.failed(reason, name, name, null);
 	}
 
 	private static String slugOrId(AgentProfile agent) {

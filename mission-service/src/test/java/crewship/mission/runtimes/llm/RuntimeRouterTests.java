@@ -183,4 +183,107 @@ class RuntimeRouterTests {
 		internal.stop(0);
 	}
 
+	@Test
+	void inADevSuiteAVaultThatCannotSayFailsTheRunInsteadOfRunningLocally() throws Exception {
+		RecordingOutput output = new RecordingOutput();
+		RunOutcome outcome = router("development",
+				new ProviderCredentials.Unavailable("the credential vault answered 503"))
+			.execute(request(agent(null)), output);
+		assertThat(outcome.succeeded()).isFalse();
+		assertThat(outcome.error()).isEqualTo("no ANTHROPIC key for agent Ada: the credential vault answered 503");
+		assertThat(output.events("runtime.unavailable")).hasSize(1);
+		assertThat(this.localRuns).hasValue(0);
+	}
+
+	@Test
+	void aBusyVaultIsAskedAgainAndAFailingOneIsNot() throws Exception {
+		AtomicInteger calls = new AtomicInteger();
+		AtomicReference<Integer> busyFor = new AtomicReference<>(2);
+		AtomicReference<Integer> status = new AtomicReference<>(503);
+		HttpServer internal = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		internal.createContext("/", exchange -> {
+			MissionStandIns.Answer answer = (calls.incrementAndGet() <= busyFor.get())
+					? new MissionStandIns.Answer(status.get(), "{\"status\":" + status.get() + "}")
+					: LlmStandIns.environment(exchange);
+			byte[] bytes = answer.json().getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().set("Content-Type", "application/json");
+			exchange.getResponseHeaders().set("Retry-After", "0");
+			exchange.sendResponseHeaders(answer.status(), bytes.length);
+			exchange.getResponseBody().write(bytes);
+			exchange.close();
+		});
+		internal.start();
+		try {
+			ProviderCredentials vault = new ProviderCredentials(
+					RestClient.create("http://127.0.0.1:" + internal.getAddress().getPort()), 4, 4);
+			LlmProperties.Named anthropic = Providers.at("http://127.0.0.1:1", "development")
+				.provider("anthropic")
+				.orElseThrow();
+			LlmStandIns.vaultBinds("agt_busy", "ANTHROPIC_API_KEY", "ANTHROPIC", "sk-ant-after-a-wait");
+
+			assertThat(vault.find("ws_1", "agt_busy", "run_1", anthropic)).as("503, 503, then the key")
+				.isEqualTo(new ProviderCredentials.Key("crd_agt_busy", "ANTHROPIC_API_KEY", "sk-ant-after-a-wait"));
+			assertThat(calls).hasValue(3);
+
+			calls.set(0);
+			busyFor.set(100);
+			assertThat(vault.find("ws_1", "agt_busy", "run_2", anthropic)).as("busy on every attempt")
+				.isEqualTo(new ProviderCredentials.Unavailable("the credential vault answered 503"));
+			assertThat(calls).as("four attempts, no more").hasValue(4);
+
+			calls.set(0);
+			status.set(500);
+			assertThat(vault.find("ws_1", "agt_busy", "run_3", anthropic))
+				.isEqualTo(new ProviderCredentials.Unavailable("the credential vault answered 500"));
+			assertThat(calls).as("a failing vault is not a busy one: asked once").hasValue(1);
+		}
+		finally {
+			internal.stop(0);
+		}
+	}
+
+	@Test
+	void aBurstOfLookupsReachesTheVaultAFewAtATime() throws Exception {
+		AtomicInteger now = new AtomicInteger();
+		AtomicInteger most = new AtomicInteger();
+		HttpServer internal = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+		internal.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+		internal.createContext("/", exchange -> {
+			most.accumulateAndGet(now.incrementAndGet(), Math::max);
+			try {
+				Thread.sleep(50);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			now.decrementAndGet();
+			MissionStandIns.Answer answer = LlmStandIns.environment(exchange);
+			byte[] bytes = answer.json().getBytes(StandardCharsets.UTF_8);
+			exchange.getResponseHeaders().set("Content-Type", "application/json");
+			exchange.sendResponseHeaders(answer.status(), bytes.length);
+			exchange.getResponseBody().write(bytes);
+			exchange.close();
+		});
+		internal.start();
+		try (var runs = Executors.newVirtualThreadPerTaskExecutor()) {
+			ProviderCredentials vault = new ProviderCredentials(
+					RestClient.create("http://127.0.0.1:" + internal.getAddress().getPort()), 3, 4);
+			LlmProperties.Named anthropic = Providers.at("http://127.0.0.1:1", "development")
+				.provider("anthropic")
+				.orElseThrow();
+			LlmStandIns.vaultBinds("agt_burst", "ANTHROPIC_API_KEY", "ANTHROPIC", "sk-ant-burst");
+			List<java.util.concurrent.Future<ProviderCredentials.Lookup>> lookups = new java.util.ArrayList<>();
+			for (int i = 0; i < 30; i++) {
+				lookups.add(runs.submit(() -> vault.find("ws_1", "agt_burst", null, anthropic)));
+			}
+			for (var lookup : lookups) {
+				assertThat(lookup.get()).isInstanceOf(ProviderCredentials.Key.class);
+			}
+			assertThat(most.get()).as("lookups in flight at once").isBetween(1, 3);
+		}
+		finally {
+			internal.stop(0);
+		}
+	}
+
 }
