@@ -50,7 +50,8 @@ public enum JvmProfile {
 	}
 
 	/**
-	 * The JVM options before {@code -jar}, with the class-data archive at {@code cds}.
+	 * The JVM options before {@code -jar}, with the class-data archive at {@code cds}
+	 * (none when null).
 	 */
 	List<String> options(String heap, Path cds) {
 		List<String> options = new ArrayList<>();
@@ -61,8 +62,10 @@ public enum JvmProfile {
 		else {
 			options.addAll(List.of("-Xms256m", "-Xmx" + heap, "-XX:+UseG1GC", "-XX:+ExitOnOutOfMemoryError"));
 		}
-		options.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + cds,
-				"-Xlog:cds=off,cds+dynamic=off"));
+		if (cds != null) {
+			options.addAll(List.of("-XX:+AutoCreateSharedArchive", "-XX:SharedArchiveFile=" + cds,
+					"-Xlog:cds=off,cds+dynamic=off"));
+		}
 		return options;
 	}
 

@@ -226,14 +226,17 @@ public final class Suite implements AutoCloseable {
 		}
 		List<String> command = new java.util.ArrayList<>();
 		command.add(KafkaBroker.javaExecutable());
-		// an archive per profile: one dumped by a C1-only JVM does not fit a C2 one
-		command.addAll(this.config.profile()
-			.options(this.config.serviceHeap(), cds.resolve(component.name() + "-" + this.config.profile() + ".jsa")));
 		// e.g. a flight recording of every service during a benchmark:
 		// CREWSHIP_JVM_OPTIONS="-XX:StartFlightRecording=filename=/tmp/jfr/,settings=profile"
-		String extra = this.config.passThrough().get("CREWSHIP_JVM_OPTIONS");
-		if (extra != null && !extra.isBlank()) {
-			command.addAll(List.of(extra.trim().split("\\s+")));
+		String extra = this.config.passThrough().getOrDefault("CREWSHIP_JVM_OPTIONS", "").trim();
+		// an archive per profile: one dumped by a C1-only JVM does not fit a C2 one. None
+		// under a flight recording: a JVM that dumps its archive disables JFR for its
+		// life
+		Path archive = extra.contains("FlightRecording") ? null
+				: cds.resolve(component.name() + "-" + this.config.profile() + ".jsa");
+		command.addAll(this.config.profile().options(this.config.serviceHeap(), archive));
+		if (!extra.isEmpty()) {
+			command.addAll(List.of(extra.split("\\s+")));
 		}
 		command.addAll(List.of("-jar", component.jar(this.config.repository())));
 		return command;

@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Date;
 import java.util.Set;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -17,6 +19,8 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 
+import crewship.platform.ids.Secrets;
+
 /**
  * Checks an identity assertion against the gateway's published keys: ES256 only, our
  * issuer and audience, not expired, and never issued for longer than a minute.
@@ -24,6 +28,20 @@ import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 public final class IdentityAssertionVerifier {
 
 	static final Duration MAX_LIFETIME = Duration.ofSeconds(60);
+
+	/**
+	 * How long a verified assertion is taken again without another ECDSA verification
+	 * (never past its own expiry): the gateway sends a caller's requests the same one for
+	 * {@link IdentityAssertionSigner#REUSE}. Short, so a gateway key taken out of the key
+	 * set stops being honoured within seconds.
+	 */
+	static final Duration VERDICT_TTL = Duration.ofSeconds(10);
+
+	/** Keyed by the token's SHA-256, so a lookup compares digests, never the secret. */
+	private final Cache<String, Verified> verified = Caffeine.newBuilder()
+		.expireAfterWrite(VERDICT_TTL)
+		.maximumSize(10_000)
+		.build();
 
 	private final DefaultJWTProcessor<SecurityContext> processor = new DefaultJWTProcessor<>();
 
@@ -41,6 +59,17 @@ public final class IdentityAssertionVerifier {
 	 * @throws InvalidIdentityException when the token is not a valid, current assertion
 	 */
 	public IdentityAssertion verify(String token) {
+		String key = Secrets.sha256Hex(token);
+		Verified known = this.verified.getIfPresent(key);
+		if (known != null && System.currentTimeMillis() < known.expiresAt()) {
+			return known.assertion();
+		}
+		Verified fresh = verifyNow(token);
+		this.verified.put(key, fresh);
+		return fresh.assertion();
+	}
+
+	private Verified verifyNow(String token) {
 		try {
 			JWTClaimsSet claims = this.processor.process(token, null);
 			Date issued = claims.getIssueTime();
@@ -52,13 +81,16 @@ public final class IdentityAssertionVerifier {
 			if (method != AuthMethod.ANONYMOUS && claims.getSubject() == null) {
 				throw new InvalidIdentityException("identity assertion names no caller");
 			}
-			return new IdentityAssertion(claims.getSubject(), method,
+			return new Verified(new IdentityAssertion(claims.getSubject(), method,
 					claims.getStringClaim(IdentityAssertion.CREDENTIAL_CLAIM),
-					claims.getStringClaim(IdentityAssertion.TARGET_CLAIM));
+					claims.getStringClaim(IdentityAssertion.TARGET_CLAIM)), expires.getTime());
 		}
 		catch (ParseException | BadJOSEException | JOSEException | IllegalArgumentException ex) {
 			throw new InvalidIdentityException(ex.getMessage());
 		}
+	}
+
+	private record Verified(IdentityAssertion assertion, long expiresAt) {
 	}
 
 	/** The assertion is missing, malformed, forged or stale. */
