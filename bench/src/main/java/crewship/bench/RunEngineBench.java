@@ -178,6 +178,28 @@ public final class RunEngineBench {
 		System.out.printf("%n%s: %d runs enqueued in %.2f s, %d completed in %.2f s: %.1f runs/s%s%n", what, runs,
 				(sent - started) / 1e9, done - before, seconds, (done - before) / seconds,
 				(failed > 0) ? " (" + failed + " FAILED)" : "");
+		if (failed > 0) {
+			failureReasons(http, gateway, setup);
+		}
+	}
+
+	/** Why runs failed: the errors of the latest 100 FAILED runs, most frequent first. */
+	private static void failureReasons(HttpClient http, String gateway, Setup setup) throws Exception {
+		JsonNode page = json(http.send(HttpRequest
+			.newBuilder(
+					URI.create(gateway + "/api/v1/runs?status=FAILED&limit=100&workspace_id=" + setup.workspaceId()))
+			.header("Authorization", "Bearer " + setup.token())
+			.build(), HttpResponse.BodyHandlers.ofString()));
+		Map<String, Long> reasons = new java.util.TreeMap<>();
+		for (JsonNode run : page.path("data")) {
+			reasons.merge(run.path("error_message").asString("(no error_message)"), 1L, Long::sum);
+		}
+		reasons.entrySet()
+			.stream()
+			.sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+			.limit(5)
+			.forEach(reason -> System.out.printf("  %d of the latest 100 FAILED: %s%n", reason.getValue(),
+					reason.getKey()));
 	}
 
 	/**

@@ -227,10 +227,6 @@ public class Credential extends SoftDeletableEntity {
 		return previous;
 	}
 
-	void used() {
-		this.lastUsedAt = Timestamps.now();
-	}
-
 	void touch() {
 		this.updatedAt = Timestamps.now();
 	}
