@@ -109,11 +109,7 @@ public final class RunEngineBench {
 		Histogram queued = new Histogram(3);
 		Histogram claimed = new Histogram(3);
 		for (Sample sample : latencies) {
-			JsonNode run = json(http.send(HttpRequest
-				.newBuilder(
-						URI.create(gateway + "/api/v1/runs/" + sample.runId() + "?workspace_id=" + setup.workspaceId()))
-				.header("Authorization", "Bearer " + setup.token())
-				.build(), HttpResponse.BodyHandlers.ofString()));
+			JsonNode run = get(http, gateway, setup, "/api/v1/runs/" + sample.runId() + "?");
 			Instant created = Instant.parse(run.get("created_at").asString());
 			latency.recordValue(micros(sample.acceptedAt(), sample.startedAt()));
 			queued.recordValue(micros(sample.acceptedAt(), created));
@@ -185,11 +181,7 @@ public final class RunEngineBench {
 
 	/** Why runs failed: the errors of the latest 100 FAILED runs, most frequent first. */
 	private static void failureReasons(HttpClient http, String gateway, Setup setup) throws Exception {
-		JsonNode page = json(http.send(HttpRequest
-			.newBuilder(
-					URI.create(gateway + "/api/v1/runs?status=FAILED&limit=100&workspace_id=" + setup.workspaceId()))
-			.header("Authorization", "Bearer " + setup.token())
-			.build(), HttpResponse.BodyHandlers.ofString()));
+		JsonNode page = get(http, gateway, setup, "/api/v1/runs?status=FAILED&limit=100&");
 		Map<String, Long> reasons = new java.util.TreeMap<>();
 		for (JsonNode run : page.path("data")) {
 			reasons.merge(run.path("error_message").asString("(no error_message)"), 1L, Long::sum);
@@ -284,12 +276,20 @@ public final class RunEngineBench {
 
 	/** How many runs of the workspace are in {@code status}, from the runs API. */
 	private static long count(HttpClient http, String gateway, Setup setup, String status) throws Exception {
-		HttpResponse<String> answer = http.send(HttpRequest
-			.newBuilder(URI
-				.create(gateway + "/api/v1/runs?status=" + status + "&limit=1&workspace_id=" + setup.workspaceId()))
-			.header("Authorization", "Bearer " + setup.token())
-			.build(), HttpResponse.BodyHandlers.ofString());
-		return json(answer).get("pagination").get("total").asLong();
+		return get(http, gateway, setup, "/api/v1/runs?status=" + status + "&limit=1&").get("pagination")
+			.get("total")
+			.asLong();
+	}
+
+	/**
+	 * A 2xx JSON answer of the API in the setup's workspace, as its owner.
+	 * @param pathAndQuery ends with {@code ?} or {@code &}: the workspace is appended
+	 */
+	private static JsonNode get(HttpClient http, String gateway, Setup setup, String pathAndQuery) throws Exception {
+		return json(http
+			.send(HttpRequest.newBuilder(URI.create(gateway + pathAndQuery + "workspace_id=" + setup.workspaceId()))
+				.header("Authorization", "Bearer " + setup.token())
+				.build(), HttpResponse.BodyHandlers.ofString()));
 	}
 
 	/**
