@@ -12,6 +12,10 @@ import java.util.Map;
  * @param dbUrl an external PostgreSQL ({@code CREWSHIP_DB_URL},
  * {@code jdbc:postgresql://host:port}); null to probe localhost:5432 and fall back to
  * embedded binaries
+ * @param dbEmbedded always run the embedded PostgreSQL, on its own port (5433 plus the
+ * offset), whatever answers on 5432 or {@code CREWSHIP_DB_URL} says
+ * ({@code CREWSHIP_DB_EMBEDDED=true}): a suite whose server a fault drill may stop
+ * without touching a server others share
  * @param dbUser PostgreSQL user ({@code CREWSHIP_DB_USER}, default postgres)
  * @param dbPassword PostgreSQL password ({@code CREWSHIP_DB_PASSWORD}, default empty)
  * @param dbPrefix prefix of the per-service database names ({@code CREWSHIP_DB_PREFIX},
@@ -35,9 +39,9 @@ import java.util.Map;
  * @param passThrough every other {@code CREWSHIP_*} setting given, handed to each service
  * (e.g. {@code CREWSHIP_ALLOW_SIGNUP})
  */
-public record DevstackConfig(Path repository, Path dataDir, String dbUrl, String dbUser, String dbPassword,
-		String dbPrefix, String kafkaBootstrapServers, int portOffset, String serviceHeap, JvmProfile profile,
-		int replicas, int replicaSlots, Map<String, String> passThrough) {
+public record DevstackConfig(Path repository, Path dataDir, String dbUrl, boolean dbEmbedded, String dbUser,
+		String dbPassword, String dbPrefix, String kafkaBootstrapServers, int portOffset, String serviceHeap,
+		JvmProfile profile, int replicas, int replicaSlots, Map<String, String> passThrough) {
 
 	/**
 	 * Replica {@code r} of a service listens {@code r × 10} above the service's port
@@ -61,9 +65,9 @@ public record DevstackConfig(Path repository, Path dataDir, String dbUrl, String
 		JvmProfile profile = JvmProfile.parse(env.get("CREWSHIP_PROFILE"));
 		String heap = blankToNull(env.get("CREWSHIP_SERVICE_HEAP"));
 		return new DevstackConfig(repository.toAbsolutePath().normalize(), dataDir(env),
-				blankToNull(env.get("CREWSHIP_DB_URL")), env.getOrDefault("CREWSHIP_DB_USER", "postgres"),
-				env.getOrDefault("CREWSHIP_DB_PASSWORD", ""), env.getOrDefault("CREWSHIP_DB_PREFIX", "crewship"),
-				blankToNull(env.get("KAFKA_BOOTSTRAP_SERVERS")),
+				blankToNull(env.get("CREWSHIP_DB_URL")), Boolean.parseBoolean(env.get("CREWSHIP_DB_EMBEDDED")),
+				env.getOrDefault("CREWSHIP_DB_USER", "postgres"), env.getOrDefault("CREWSHIP_DB_PASSWORD", ""),
+				env.getOrDefault("CREWSHIP_DB_PREFIX", "crewship"), blankToNull(env.get("KAFKA_BOOTSTRAP_SERVERS")),
 				Integer.parseInt(env.getOrDefault("CREWSHIP_PORT_OFFSET", "0")),
 				(heap != null) ? heap : profile.defaultHeap(), profile, replicas(env.get("CREWSHIP_REPLICAS")),
 				replicas(env.get("CREWSHIP_REPLICA_SLOTS")), settingsForServices(env));
@@ -71,17 +75,17 @@ public record DevstackConfig(Path repository, Path dataDir, String dbUrl, String
 
 	/** The same settings with another JVM profile (and that profile's default heap). */
 	public DevstackConfig withProfile(JvmProfile other, boolean heapWasSet) {
-		return new DevstackConfig(this.repository, this.dataDir, this.dbUrl, this.dbUser, this.dbPassword,
-				this.dbPrefix, this.kafkaBootstrapServers, this.portOffset,
+		return new DevstackConfig(this.repository, this.dataDir, this.dbUrl, this.dbEmbedded, this.dbUser,
+				this.dbPassword, this.dbPrefix, this.kafkaBootstrapServers, this.portOffset,
 				heapWasSet ? this.serviceHeap : other.defaultHeap(), other, this.replicas, this.replicaSlots,
 				this.passThrough);
 	}
 
 	/** The same settings with {@code count} replicas of every service. */
 	public DevstackConfig withReplicas(int count) {
-		return new DevstackConfig(this.repository, this.dataDir, this.dbUrl, this.dbUser, this.dbPassword,
-				this.dbPrefix, this.kafkaBootstrapServers, this.portOffset, this.serviceHeap, this.profile, count,
-				this.replicaSlots, this.passThrough);
+		return new DevstackConfig(this.repository, this.dataDir, this.dbUrl, this.dbEmbedded, this.dbUser,
+				this.dbPassword, this.dbPrefix, this.kafkaBootstrapServers, this.portOffset, this.serviceHeap,
+				this.profile, count, this.replicaSlots, this.passThrough);
 	}
 
 	static int replicas(String value) {
@@ -111,8 +115,9 @@ public record DevstackConfig(Path repository, Path dataDir, String dbUrl, String
 	 * The launcher's own settings; the services get theirs from it, never these directly.
 	 */
 	private static final java.util.Set<String> LAUNCHER_SETTINGS = java.util.Set.of("CREWSHIP_DATA_DIR",
-			"CREWSHIP_DB_URL", "CREWSHIP_DB_USER", "CREWSHIP_DB_PASSWORD", "CREWSHIP_DB_PREFIX", "CREWSHIP_PORT_OFFSET",
-			"CREWSHIP_SERVICE_HEAP", "CREWSHIP_PROFILE", "CREWSHIP_REPLICAS", "CREWSHIP_REPLICA_SLOTS");
+			"CREWSHIP_DB_URL", "CREWSHIP_DB_EMBEDDED", "CREWSHIP_DB_USER", "CREWSHIP_DB_PASSWORD", "CREWSHIP_DB_PREFIX",
+			"CREWSHIP_PORT_OFFSET", "CREWSHIP_SERVICE_HEAP", "CREWSHIP_PROFILE", "CREWSHIP_REPLICAS",
+			"CREWSHIP_REPLICA_SLOTS");
 
 	/**
 	 * {@code ~/.crewship}; for root {@code /var/lib/crewship}, because embedded

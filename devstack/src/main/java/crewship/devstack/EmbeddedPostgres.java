@@ -35,11 +35,16 @@ final class EmbeddedPostgres implements AutoCloseable {
 
 	private final List<String> runAs;
 
+	private final int port;
+
 	private final Log log;
 
-	private EmbeddedPostgres(Path home, Path pgdata, List<String> runAs, Log log) {
+	private volatile boolean running;
+
+	private EmbeddedPostgres(Path home, Path pgdata, int port, List<String> runAs, Log log) {
 		this.home = home;
 		this.pgdata = pgdata;
+		this.port = port;
 		this.runAs = runAs;
 		this.log = log;
 	}
@@ -52,7 +57,7 @@ final class EmbeddedPostgres implements AutoCloseable {
 				unpack(home);
 			}
 			List<String> runAs = unprivilegedUser();
-			EmbeddedPostgres server = new EmbeddedPostgres(home, dir.resolve("data"), runAs, log);
+			EmbeddedPostgres server = new EmbeddedPostgres(home, dir.resolve("data"), port, runAs, log);
 			if (!runAs.isEmpty()) {
 				chownTo(dir, runAs);
 			}
@@ -60,14 +65,35 @@ final class EmbeddedPostgres implements AutoCloseable {
 				server.run(Duration.ofMinutes(2), home.resolve("bin/initdb").toString(), "-D", server.pgdata.toString(),
 						"-U", "postgres", "-A", "trust", "-E", "UTF8", "--locale=C");
 			}
-			server.run(Duration.ofMinutes(1), home.resolve("bin/pg_ctl").toString(), "-D", server.pgdata.toString(),
-					"-l", dir.resolve("postgres.log").toString(), "-w", "-o",
-					"-p " + port + " -h 127.0.0.1 -k " + dir + " -c max_connections=200", "start");
+			server.start();
 			return server;
 		}
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * Starts the server on its data directory and returns once it accepts connections
+	 * (after crash recovery, when it was stopped like a crash).
+	 */
+	synchronized void start() {
+		Path dir = this.pgdata.getParent();
+		run(Duration.ofMinutes(1), this.home.resolve("bin/pg_ctl").toString(), "-D", this.pgdata.toString(), "-l",
+				dir.resolve("postgres.log").toString(), "-w", "-o",
+				"-p " + this.port + " -h 127.0.0.1 -k " + dir + " -c max_connections=200", "start");
+		this.running = true;
+	}
+
+	/**
+	 * Stops the server the way a crash would ({@code pg_ctl -m immediate}): every backend
+	 * is ended at once, no shutdown checkpoint, and the next start replays the WAL. Fault
+	 * drills use it; only what was committed survives.
+	 */
+	synchronized void crash() {
+		run(Duration.ofSeconds(30), this.home.resolve("bin/pg_ctl").toString(), "-D", this.pgdata.toString(), "-m",
+				"immediate", "-w", "stop");
+		this.running = false;
 	}
 
 	Long pid() {
@@ -81,10 +107,14 @@ final class EmbeddedPostgres implements AutoCloseable {
 	}
 
 	@Override
-	public void close() {
+	public synchronized void close() {
+		if (!this.running) {
+			return;
+		}
 		try {
 			run(Duration.ofSeconds(30), this.home.resolve("bin/pg_ctl").toString(), "-D", this.pgdata.toString(), "-m",
 					"fast", "-w", "stop");
+			this.running = false;
 		}
 		catch (RuntimeException ex) {
 			this.log.warn("Embedded PostgreSQL did not stop cleanly: " + ex.getMessage());

@@ -11,8 +11,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The suite's PostgreSQL server: {@code CREWSHIP_DB_URL} when set, else the one answering
- * on localhost:5432, else embedded binaries under the data directory.
+ * The suite's PostgreSQL server: embedded binaries under the data directory when
+ * {@code CREWSHIP_DB_EMBEDDED=true}; else {@code CREWSHIP_DB_URL} when set, else the one
+ * answering on localhost:5432, else the embedded binaries.
  */
 final class Postgres implements AutoCloseable {
 
@@ -35,6 +36,9 @@ final class Postgres implements AutoCloseable {
 	}
 
 	static Postgres start(DevstackConfig config, Log log) {
+		if (config.dbEmbedded()) {
+			return startEmbedded(config, log, "CREWSHIP_DB_EMBEDDED=true");
+		}
 		if (config.dbUrl() != null) {
 			URI uri = URI.create(config.dbUrl().replaceFirst("^jdbc:", ""));
 			int port = (uri.getPort() > 0) ? uri.getPort() : 5432;
@@ -49,11 +53,33 @@ final class Postgres implements AutoCloseable {
 			log.step("PostgreSQL: using the server on localhost:5432");
 			return local;
 		}
+		return startEmbedded(config, log, "none answered on localhost:5432");
+	}
+
+	private static Postgres startEmbedded(DevstackConfig config, Log log, String why) {
 		int port = config.port(5433);
 		Ports.requireFree(port, "embedded PostgreSQL");
 		EmbeddedPostgres embedded = EmbeddedPostgres.start(config.dataDir().resolve("postgres"), port, log);
-		log.step("PostgreSQL: none answered on localhost:5432; started embedded PostgreSQL on port " + port);
+		log.step("PostgreSQL: " + why + "; started embedded PostgreSQL on port " + port);
 		return new Postgres("127.0.0.1", port, "postgres", "", embedded);
+	}
+
+	/** Stops the embedded server like a crash (fault drills); see {@link #start()}. */
+	void crash() {
+		embedded().crash();
+	}
+
+	/** Starts the embedded server again; returns once it accepts connections. */
+	void start() {
+		embedded().start();
+	}
+
+	private EmbeddedPostgres embedded() {
+		if (this.embedded == null) {
+			throw new IllegalStateException("The suite uses a PostgreSQL it did not start (" + this.host + ":"
+					+ this.port + "); set CREWSHIP_DB_EMBEDDED=true for one it may stop");
+		}
+		return this.embedded;
 	}
 
 	String host() {

@@ -470,6 +470,28 @@ public final class Suite implements AutoCloseable {
 		return this.kafka;
 	}
 
+	/**
+	 * Stops the suite's PostgreSQL the way a crash would ({@code pg_ctl -m immediate}: no
+	 * shutdown checkpoint, every connection cut; the next start replays the WAL), for
+	 * fault drills. The services are left running: they must notice and recover by
+	 * themselves.
+	 * @throws IllegalStateException when the suite did not start its PostgreSQL (set
+	 * {@code CREWSHIP_DB_EMBEDDED=true})
+	 */
+	public void crashPostgres() {
+		this.postgres.crash();
+		this.log.step("PostgreSQL stopped (immediate)");
+	}
+
+	/**
+	 * Starts the suite's PostgreSQL again after {@link #crashPostgres()}; returns once it
+	 * accepts connections.
+	 */
+	public void startPostgres() {
+		this.postgres.start();
+		this.log.step("PostgreSQL started again");
+	}
+
 	/** The brokers every JVM of the suite uses. */
 	public String kafkaBootstrapServers() {
 		return this.kafkaServers;

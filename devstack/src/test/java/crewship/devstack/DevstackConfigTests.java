@@ -34,6 +34,17 @@ class DevstackConfigTests {
 		assertThat(config.dbUrl()).isNull();
 		assertThat(config.dbPrefix()).isEqualTo("crewship");
 		assertThat(config.dataDir().toString()).endsWith("crewship");
+		assertThat(config.dbEmbedded()).isFalse();
+	}
+
+	@Test
+	void embeddedPostgresCanBeForcedAndIsTheLaunchersSettingNotTheServices() {
+		DevstackConfig config = DevstackConfig.fromEnvironment(Path.of("."),
+				Map.of("CREWSHIP_DB_EMBEDDED", "true", "CREWSHIP_PORT_OFFSET", "3000"));
+		assertThat(config.dbEmbedded()).isTrue();
+		assertThat(config.port(5433)).isEqualTo(8433);
+		assertThat(config.passThrough()).doesNotContainKey("CREWSHIP_DB_EMBEDDED");
+		assertThat(config.withReplicas(2).dbEmbedded()).isTrue();
 	}
 
 	@Test
