@@ -34,21 +34,31 @@ import crewship.platform.web.ProblemException;
 @Repository
 public class IssueStore {
 
-	/** Names resolved at read time from the local copies, for a page of issue rows. */
+	/**
+	 * Names resolved at read time from the local copies, for a page of issue rows: one
+	 * primary-key probe per name and row. As scalar subqueries rather than six outer
+	 * joins the planner has one join to order instead of seven, which took PostgreSQL
+	 * longer to plan than to run the whole list (1.2–1.9 ms planning and 1.4–1.7 ms
+	 * execution against 0.4 and 0.7–0.9 ms, 100,000 issues, warm).
+	 */
 	private static final String VIEW_COLUMNS = """
-			select i.*, c.name as crew_name, c.slug as crew_slug, p.name as project_name,
-			       case i.assignee_type when 'agent' then aa.name when 'user' then am.name end as assignee_name,
-			       case i.created_by_type when 'agent' then ca.name when 'user' then cm.name end as created_by_name,
+			select i.*, c.name as crew_name, c.slug as crew_slug,
+			       (select p.name from project p where p.id = i.project_id) as project_name,
+			       case i.assignee_type
+			            when 'agent' then (select a.name from agent_directory a where a.agent_id = i.assignee_id)
+			            when 'user' then (select m.name from member_directory m
+			                               where m.workspace_id = i.workspace_id and m.user_id = i.assignee_id)
+			       end as assignee_name,
+			       case i.created_by_type
+			            when 'agent' then (select a.name from agent_directory a where a.agent_id = i.created_by_id)
+			            when 'user' then (select m.name from member_directory m
+			                               where m.workspace_id = i.workspace_id and m.user_id = i.created_by_id)
+			       end as created_by_name,
 			       (select count(*) from issue s where s.parent_issue_id = i.id) as sub_issues_count
 			""";
 
 	private static final String VIEW_JOINS = """
 			left join crew_directory c on c.crew_id = i.crew_id
-			left join project p on p.id = i.project_id
-			left join agent_directory aa on i.assignee_type = 'agent' and aa.agent_id = i.assignee_id
-			left join member_directory am on i.assignee_type = 'user' and am.workspace_id = i.workspace_id and am.user_id = i.assignee_id
-			left join agent_directory ca on i.created_by_type = 'agent' and ca.agent_id = i.created_by_id
-			left join member_directory cm on i.created_by_type = 'user' and cm.workspace_id = i.workspace_id and cm.user_id = i.created_by_id
 			""";
 
 	private final NamedParameterJdbcTemplate jdbc;
