@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
@@ -38,6 +39,9 @@ public class DatabaseGate {
 
 	private final Duration connectionWait;
 
+	// two constructors: Spring must be told which is its own, or it looks for a default
+	// one
+	@Autowired
 	DatabaseGate(EngineProperties properties) {
 		this(properties.maxDatabaseConcurrency(), properties.leaseDuration());
 	}

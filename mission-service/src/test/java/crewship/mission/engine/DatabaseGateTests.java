@@ -6,6 +6,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.transaction.CannotCreateTransactionException;
@@ -19,6 +23,22 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * any other failure still ends the work at once.
  */
 class DatabaseGateTests {
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties(EngineProperties.class)
+	@Import(DatabaseGate.class)
+	static class GateOnly {
+
+	}
+
+	@Test
+	void springBuildsTheGateFromTheEngineSettings() {
+		// with a second constructor for tests, Spring looked for a default one and
+		// mission-service did not start
+		new ApplicationContextRunner().withUserConfiguration(GateOnly.class)
+			.withPropertyValues("crewship.mission.engine.max-database-concurrency=3")
+			.run(context -> assertThat(context).hasNotFailed().hasSingleBean(DatabaseGate.class));
+	}
 
 	private static CannotCreateTransactionException poolTimedOut() {
 		return new CannotCreateTransactionException("Could not open JDBC Connection for transaction",
