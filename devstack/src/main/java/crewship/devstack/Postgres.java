@@ -66,15 +66,15 @@ final class Postgres implements AutoCloseable {
 
 	/** Stops the embedded server like a crash (fault drills); see {@link #start()}. */
 	void crash() {
-		embedded().crash();
+		requireEmbedded().crash();
 	}
 
 	/** Starts the embedded server again; returns once it accepts connections. */
 	void start() {
-		embedded().start();
+		requireEmbedded().start();
 	}
 
-	private EmbeddedPostgres embedded() {
+	private EmbeddedPostgres requireEmbedded() {
 		if (this.embedded == null) {
 			throw new IllegalStateException("The suite uses a PostgreSQL it did not start (" + this.host + ":"
 					+ this.port + "); set CREWSHIP_DB_EMBEDDED=true for one it may stop");
@@ -96,6 +96,11 @@ final class Postgres implements AutoCloseable {
 
 	String password() {
 		return this.password;
+	}
+
+	/** Whether this is the server the launcher started (embedded binaries). */
+	boolean embedded() {
+		return this.embedded != null;
 	}
 
 	Long pid() {

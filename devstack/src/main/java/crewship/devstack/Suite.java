@@ -591,9 +591,15 @@ public final class Suite implements AutoCloseable {
 		return table.toString();
 	}
 
-	/** Drops the per-service databases (for throw-away suites such as system tests). */
+	/**
+	 * Drops the per-service databases (for throw-away suites such as system tests). An
+	 * embedded server's live in the data directory, with the server that {@link #close()}
+	 * stopped: removing that directory removes them.
+	 */
 	public void dropDatabases() {
-		this.postgres.dropDatabases(databaseNames());
+		if (!this.postgres.embedded()) {
+			this.postgres.dropDatabases(databaseNames());
+		}
 	}
 
 	@Override

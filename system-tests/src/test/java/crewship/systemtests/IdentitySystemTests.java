@@ -56,7 +56,11 @@ class IdentitySystemTests {
 
 	/** Usable from any class: it does not rely on this class's {@code @BeforeAll}. */
 	static SignedIn signUpAndIn() {
-		String gateway = RunningSuite.get().gatewayUrl();
+		return signUpAndIn(RunningSuite.get().gatewayUrl());
+	}
+
+	/** On the suite behind {@code gateway} (a drill's own suite). */
+	static SignedIn signUpAndIn(String gateway) {
 		String email = "user-" + UUID.randomUUID() + "@example.com";
 		Response signup = Client.post(gateway + "/api/v1/auth/signup",
 				"{\"full_name\":\"Sam Tester\",\"email\":\"" + email + "\",\"password\":\"" + PASSWORD + "\"}");

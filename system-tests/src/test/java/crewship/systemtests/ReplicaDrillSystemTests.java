@@ -7,28 +7,24 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.Function;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import crewship.devstack.Suite;
 import crewship.platform.testing.WsClient;
-import crewship.systemtests.Client.Response;
+import crewship.systemtests.DrillLoad.Operation;
+import crewship.systemtests.DrillLoad.Outcome;
 import crewship.systemtests.IdentitySystemTests.SignedIn;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -49,8 +45,7 @@ class ReplicaDrillSystemTests {
 
 	static final int REQUESTS_PER_SECOND = 50;
 
-	/** The routes' breaker time limit: no answer may take longer. */
-	static final Duration ROUTE_TIMEOUT = Duration.ofSeconds(30);
+	static final Duration ROUTE_TIMEOUT = DrillLoad.ROUTE_TIMEOUT;
 
 	static final Duration BETWEEN_KILLS = Duration.ofSeconds(10);
 
@@ -84,25 +79,6 @@ class ReplicaDrillSystemTests {
 		gateway = suite.gatewayUrl();
 	}
 
-	/** One request of the load and how it ended. */
-	record Outcome(String service, String operation, boolean write, int status, boolean retryAfterProblem, long millis,
-			String createdId, String failure) {
-
-		boolean answered2xx() {
-			return this.status >= 200 && this.status < 300;
-		}
-
-		/** What the drill allows: the 2xx, or 503 problem+json with Retry-After. */
-		boolean acceptable() {
-			return answered2xx() || (this.status == 503 && this.retryAfterProblem);
-		}
-
-	}
-
-	/** A kind of request the load sends, and (for a write) how to find what it made. */
-	record Operation(String service, String name, boolean write, Function<Long, Response> send) {
-	}
-
 	/** A replica killed, and when it answered ready again. */
 	record Kill(String service, int replica, long pid, long killedAt, long[] readyAt, long[] servedBefore) {
 	}
@@ -114,15 +90,11 @@ class ReplicaDrillSystemTests {
 		suite.startReplicas(2);
 		assertThat(suite.replicas()).isEqualTo(2);
 		SignedIn owner = IdentitySystemTests.signUpAndIn();
-		String workspaceId = Client.get(gateway + "/api/v1/workspaces", "Cookie", owner.cookieHeader())
-			.json()
-			.get(0)
-			.get("id")
-			.asString();
 		// workspaces this drill creates belong to a user of their own, so the owner's
 		// lists stay small
-		SignedIn founder = IdentitySystemTests.signUpAndIn();
-		List<Operation> operations = operations(owner, founder, workspaceId);
+		DrillLoad load = new DrillLoad(gateway, owner, IdentitySystemTests.signUpAndIn());
+		String workspaceId = load.workspaceId();
+		List<Operation> operations = load.operations();
 
 		ConcurrentLinkedQueue<Outcome> outcomes = new ConcurrentLinkedQueue<>();
 		List<String> websocketFailures = Collections.synchronizedList(new ArrayList<>());
@@ -137,7 +109,7 @@ class ReplicaDrillSystemTests {
 			ticks.scheduleAtFixedRate(() -> {
 				long n = sequence.getAndIncrement();
 				Operation operation = operations.get((int) (n % operations.size()));
-				requests.submit(() -> outcomes.add(run(operation, n)));
+				requests.submit(() -> outcomes.add(DrillLoad.run(operation, n)));
 				// a WebSocket client (re)connects every 2 s, to whichever
 				// realtime replica the gateway picks
 				if (n % (2L * REQUESTS_PER_SECOND) == 0) {
@@ -178,7 +150,7 @@ class ReplicaDrillSystemTests {
 		for (Kill kill : kills) {
 			rejoined.put(kill.service(), served(kill.service(), kill.replica()) - kill.servedBefore()[0]);
 		}
-		Map<String, Integer> verified = verifyWrites(owner, founder, workspaceId, outcomes);
+		Map<String, Integer> verified = load.verifyWrites(outcomes);
 
 		printTable(outcomes, kills, verified, rejoined, websocketConnects.get(), websocketFailures,
 				Duration.ofNanos(loadStopped - loadStarted));
@@ -205,77 +177,6 @@ class ReplicaDrillSystemTests {
 			}
 		}
 		assertThat(websocketFailures).as("WebSocket clients that could not reconnect within three tries").isEmpty();
-	}
-
-	private static List<Operation> operations(SignedIn owner, SignedIn founder, String workspaceId) {
-		String ws = "?workspace_id=" + workspaceId;
-		String run = UUID.randomUUID().toString().substring(0, 8);
-		String cookie = owner.cookieHeader();
-		String webhooks = gateway + "/api/v1/workspaces/" + workspaceId + "/pipeline-webhooks";
-		return List.of(
-				new Operation("auth-service", "read workspace", false,
-						n -> get(gateway + "/api/v1/workspaces/" + workspaceId, "Cookie", cookie)),
-				new Operation("auth-service", "create workspace", true,
-						n -> post(gateway + "/api/v1/workspaces",
-								"{\"name\":\"Drill " + n + "\",\"slug\":\"drill-" + run + "-" + n + "\"}", "Cookie",
-								founder.cookieHeader(), "Origin", gateway)),
-				new Operation("crew-service", "list crews", false,
-						n -> get(gateway + "/api/v1/crews" + ws + "&limit=5", "Cookie", cookie)),
-				new Operation("crew-service", "create crew", true,
-						n -> post(gateway + "/api/v1/crews" + ws,
-								"{\"name\":\"Drill crew " + n + "\",\"slug\":\"dc-" + run + "-" + n + "\"}", "Cookie",
-								cookie, "Origin", gateway)),
-				new Operation("mission-service", "list missions", false,
-						n -> get(gateway + "/api/v1/missions" + ws + "&limit=5", "Cookie", cookie)),
-				new Operation("issue-service", "list projects", false,
-						n -> get(gateway + "/api/v1/projects" + ws + "&limit=5", "Cookie", cookie)),
-				new Operation("issue-service", "create project", true, n -> post(gateway + "/api/v1/projects" + ws,
-						"{\"name\":\"Drill project " + run + " " + n + "\"}", "Cookie", cookie, "Origin", gateway)),
-				new Operation("credential-vault-service", "list credentials", false,
-						n -> get(gateway + "/api/v1/credentials" + ws + "&limit=5", "Cookie", cookie)),
-				new Operation("credential-vault-service", "create credential", true,
-						n -> post(gateway + "/api/v1/credentials" + ws,
-								"{\"name\":\"drill-" + run + "-" + n
-										+ "\",\"type\":\"API_KEY\",\"provider\":\"OPENAI\",\"value\":\"sk-drill-" + run
-										+ n + "\"}",
-								"Cookie", cookie, "Origin", gateway)),
-				new Operation("mission-service", "mission metrics", false,
-						n -> get(gateway + "/api/v1/mission-metrics" + ws, "Cookie", cookie)),
-				new Operation("webhook-service", "list pipeline webhooks", false,
-						n -> get(webhooks + "?limit=5", "Cookie", cookie)),
-				new Operation("webhook-service", "create pipeline webhook", true,
-						n -> post(webhooks, "{\"name\":\"Drill " + n + "\",\"target_pipeline_slug\":\"process-event\","
-								+ "\"target_pipeline_version\":1,\"inputs_template\":{},\"rate_limit_per_min\":120}",
-								"Cookie", cookie, "Origin", gateway)));
-	}
-
-	/** Longer than the route timeout: an answer the gateway gives late is still seen. */
-	static final Duration CLIENT_TIMEOUT = ROUTE_TIMEOUT.plusSeconds(5);
-
-	private static Response get(String url, String... headers) {
-		return Client.send("GET", url, null, CLIENT_TIMEOUT, headers);
-	}
-
-	private static Response post(String url, String json, String... headers) {
-		return Client.send("POST", url, json, CLIENT_TIMEOUT, headers);
-	}
-
-	private static Outcome run(Operation operation, long n) {
-		long started = System.nanoTime();
-		try {
-			Response response = operation.send().apply(n);
-			long millis = Duration.ofNanos(System.nanoTime() - started).toMillis();
-			boolean problem = String.valueOf(response.header("Content-Type")).startsWith("application/problem+json")
-					&& response.header("Retry-After") != null;
-			String id = (operation.write() && response.status() == 201) ? response.json().get("id").asString() : null;
-			return new Outcome(operation.service(), operation.name(), operation.write(), response.status(), problem,
-					millis, id, (response.status() >= 300) ? response.body() : null);
-		}
-		catch (RuntimeException | AssertionError ex) {
-			// no answer (a timeout, a reset) or a 2xx body of the wrong shape
-			return new Outcome(operation.service(), operation.name(), operation.write(), -1, false,
-					Duration.ofNanos(System.nanoTime() - started).toMillis(), null, String.valueOf(ex));
-		}
 	}
 
 	private static void connectWebSocket(SignedIn owner, String workspaceId, AtomicLong connects,
@@ -350,67 +251,6 @@ class ReplicaDrillSystemTests {
 		return total;
 	}
 
-	private static Map<String, Integer> verifyWrites(SignedIn owner, SignedIn founder, String workspaceId,
-			ConcurrentLinkedQueue<Outcome> outcomes) {
-		String ws = "?workspace_id=" + workspaceId;
-		Map<String, Integer> verified = new TreeMap<>();
-		Set<String> webhookIds = new HashSet<>();
-		for (int offset = 0;; offset += 100) {
-			Response page = Client.get(
-					gateway + "/api/v1/workspaces/" + workspaceId + "/pipeline-webhooks?limit=100&offset=" + offset,
-					"Cookie", owner.cookieHeader());
-			assertThat(page.status()).as(page.body()).isEqualTo(200);
-			page.json().forEach(webhook -> webhookIds.add(webhook.get("id").asString()));
-			if (page.json().size() < 100) {
-				break;
-			}
-		}
-		List<Outcome> acknowledged = outcomes.stream()
-			.filter(outcome -> outcome.write() && outcome.createdId() != null)
-			.toList();
-		try (ExecutorService readers = Executors.newFixedThreadPool(8)) {
-			List<java.util.concurrent.Future<Outcome>> missing = new ArrayList<>();
-			for (Outcome write : acknowledged) {
-				missing.add(readers.submit(() -> {
-					String id = write.createdId();
-					boolean present = switch (write.operation()) {
-						case "create workspace" ->
-							Client.get(gateway + "/api/v1/workspaces/" + id, "Cookie", founder.cookieHeader())
-								.status() == 200;
-						case "create crew" ->
-							Client.get(gateway + "/api/v1/crews/" + id + ws, "Cookie", owner.cookieHeader())
-								.status() == 200;
-						case "create project" ->
-							Client.get(gateway + "/api/v1/projects/" + id + ws, "Cookie", owner.cookieHeader())
-								.status() == 200;
-						case "create credential" ->
-							Client.get(gateway + "/api/v1/credentials/" + id + ws, "Cookie", owner.cookieHeader())
-								.status() == 200;
-						case "create pipeline webhook" -> webhookIds.contains(id);
-						default -> throw new IllegalStateException(write.operation());
-					};
-					return present ? null : write;
-				}));
-			}
-			List<Outcome> lost = new ArrayList<>();
-			for (var future : missing) {
-				Outcome gone = future.get();
-				if (gone != null) {
-					lost.add(gone);
-				}
-			}
-			verified.put("lost", lost.size());
-			lost.stream().limit(10).forEach(gone -> System.out.println("LOST: " + gone));
-			acknowledged.stream()
-				.filter(write -> !lost.contains(write))
-				.forEach(write -> verified.merge(write.service(), 1, Integer::sum));
-		}
-		catch (InterruptedException | java.util.concurrent.ExecutionException ex) {
-			throw new IllegalStateException(ex);
-		}
-		return verified;
-	}
-
 	private static void printTable(ConcurrentLinkedQueue<Outcome> outcomes, List<Kill> kills,
 			Map<String, Integer> verified, Map<String, Long> rejoined, long websocketConnects,
 			List<String> websocketFailures, Duration loadFor) {
@@ -441,7 +281,7 @@ class ReplicaDrillSystemTests {
 		Map<Integer, Long> byStatus = new TreeMap<>();
 		outcomes.forEach(outcome -> byStatus.merge(outcome.status(), 1L, Long::sum));
 		table.append(String.format("answered by status: %s (-1: no answer); slowest %d ms; p99 %d ms%n", byStatus,
-				outcomes.stream().mapToLong(Outcome::millis).max().orElse(0), percentile(outcomes, 0.99)));
+				outcomes.stream().mapToLong(Outcome::millis).max().orElse(0), DrillLoad.percentile(outcomes, 0.99)));
 		table.append(String.format("WebSocket clients reconnected: %d, gave up: %d%n", websocketConnects,
 				websocketFailures.size()));
 		outcomes.stream()
@@ -449,11 +289,6 @@ class ReplicaDrillSystemTests {
 			.limit(10)
 			.forEach(outcome -> table.append("  unacceptable: ").append(outcome).append('\n'));
 		System.out.println(table);
-	}
-
-	private static long percentile(ConcurrentLinkedQueue<Outcome> outcomes, double p) {
-		long[] millis = outcomes.stream().mapToLong(Outcome::millis).sorted().toArray();
-		return (millis.length == 0) ? 0 : millis[(int) Math.min(millis.length - 1, Math.floor(p * millis.length))];
 	}
 
 	private static int status(String url) {

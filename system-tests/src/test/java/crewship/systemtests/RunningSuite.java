@@ -45,12 +45,47 @@ final class RunningSuite {
 	}
 
 	private static Suite start() {
+		Own started = launch(DATA_DIR, DATA_DIR.resolveSibling("suite-logs"), DB_PREFIX, Map.of());
+		stop = started::close;
+		return started.suite();
+	}
+
+	/**
+	 * A suite of one test's own, for a drill that would break the shared one (fault drill
+	 * 3 restarts its database): the same settings, its ports {@value #OWN_PORT_SHIFT}
+	 * above the shared suite's (so both may run in one test JVM), its data directory
+	 * {@code target/<name>-data}, the given settings on top. Closing it stops it and
+	 * removes what it made, its logs kept in {@code target/<name>-logs}.
+	 */
+	static Own startOwn(String name, Map<String, String> settings) {
+		Map<String, String> env = new java.util.HashMap<>(settings);
+		int sharedOffset = Integer.parseInt(System.getenv().getOrDefault("CREWSHIP_PORT_OFFSET", "1000"));
+		env.putIfAbsent("CREWSHIP_PORT_OFFSET", Integer.toString(sharedOffset + OWN_PORT_SHIFT));
+		String prefix = System.getenv().getOrDefault("CREWSHIP_DB_PREFIX", "crewship_" + name.replace('-', '_')) + "_"
+				+ UUID.randomUUID().toString().substring(0, 8);
+		return launch(DATA_DIR.resolveSibling(name + "-data"), DATA_DIR.resolveSibling(name + "-logs"), prefix, env);
+	}
+
+	/** Ports of a test's own suite are this far above the shared suite's. */
+	static final int OWN_PORT_SHIFT = 200;
+
+	/** A started suite and how to stop it and remove what it made. */
+	record Own(Suite suite, Runnable stop) implements AutoCloseable {
+
+		@Override
+		public void close() {
+			this.stop.run();
+		}
+
+	}
+
+	private static Own launch(Path dataDir, Path logsKept, String dbPrefix, Map<String, String> settings) {
 		Path repository = Path.of(System.getProperty("crewship.repository", "..")).toAbsolutePath().normalize();
-		Path dataDir = DATA_DIR;
 		deleteRecursively(dataDir);
 		Map<String, String> env = new java.util.HashMap<>(System.getenv());
+		env.putAll(settings);
 		env.put("CREWSHIP_DATA_DIR", dataDir.toString());
-		env.put("CREWSHIP_DB_PREFIX", DB_PREFIX);
+		env.put("CREWSHIP_DB_PREFIX", dbPrefix);
 		env.put("CREWSHIP_ALLOW_SIGNUP", "true");
 		env.put("CREWSHIP_PUBLIC_URL", "https://crewship.test");
 		env.putIfAbsent("CREWSHIP_PORT_OFFSET", "1000");
@@ -78,13 +113,12 @@ final class RunningSuite {
 		// which crew-service's endpoint fence refuses by default
 		env.putIfAbsent("CREWSHIP_INTEGRATIONS_ALLOW_PRIVATE_ENDPOINTS", "true");
 		Suite started = Suite.start(DevstackConfig.fromEnvironment(repository, env), new Log(System.out));
-		stop = () -> {
+		return new Own(started, () -> {
 			started.close();
 			started.dropDatabases();
-			keepLogs(dataDir.resolve("logs"), dataDir.resolveSibling("suite-logs"));
+			keepLogs(dataDir.resolve("logs"), logsKept);
 			deleteRecursively(dataDir);
-		};
-		return started;
+		});
 	}
 
 	static synchronized void stop() {
