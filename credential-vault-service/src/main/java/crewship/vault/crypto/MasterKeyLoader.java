@@ -1,10 +1,7 @@
 package crewship.vault.crypto;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,6 +11,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import crewship.platform.secrets.KeyFile;
 
 import crewship.vault.VaultProperties;
 
@@ -48,54 +47,38 @@ public final class MasterKeyLoader {
 			return KeyRing.of(MasterKey.parse(properties.masterKey(), "CREWSHIP_VAULT_MASTER_KEY"), previous);
 		}
 		Path file = properties.effectiveMasterKeyFile();
-		if (Files.exists(file)) {
-			List<MasterKey> fromFile = readFile(file);
-			previous.addAll(fromFile.subList(1, fromFile.size()));
-			return KeyRing.of(fromFile.get(0), previous);
-		}
-		if (properties.production()) {
+		if (!Files.exists(file) && properties.production()) {
 			throw new IllegalStateException(REFUSAL);
 		}
-		MasterKey generated = generate(file);
-		return KeyRing.of(generated, previous);
+		// replicas starting together on a fresh volume agree on one generated key
+		KeyFile.Read read = KeyFile.readOrCreate(file, MasterKeyLoader::generated);
+		List<MasterKey> fromFile = parse(read.content(), file);
+		if (read.created()) {
+			log.warn("Generated a vault master key ({}) into {}: back it up, every credential depends on it. "
+					+ "Production requires CREWSHIP_VAULT_MASTER_KEY.", fromFile.get(0).id(), file);
+		}
+		previous.addAll(fromFile.subList(1, fromFile.size()));
+		return KeyRing.of(fromFile.get(0), previous);
 	}
 
-	private static List<MasterKey> readFile(Path file) {
-		try {
-			List<MasterKey> keys = Files.readAllLines(file)
-				.stream()
-				.map(String::trim)
-				.filter(line -> !line.isEmpty() && !line.startsWith("#"))
-				.map(line -> MasterKey.parse(line, "The master key file " + file))
-				.toList();
-			if (keys.isEmpty()) {
-				throw new IllegalStateException("The master key file " + file + " holds no key");
-			}
-			return keys;
+	private static List<MasterKey> parse(String content, Path file) {
+		List<MasterKey> keys = content.lines()
+			.map(String::trim)
+			.filter(line -> !line.isEmpty() && !line.startsWith("#"))
+			.map(line -> MasterKey.parse(line, "The master key file " + file))
+			.toList();
+		if (keys.isEmpty()) {
+			throw new IllegalStateException("The master key file " + file + " holds no key");
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read the master key file " + file, ex);
-		}
+		return keys;
 	}
 
-	private static MasterKey generate(Path file) {
+	private static String generated() {
 		byte[] raw = new byte[MasterKey.LENGTH];
 		new SecureRandom().nextBytes(raw);
 		MasterKey key = new MasterKey(MasterKey.derivedId(raw), new SecretKeySpec(raw, "AES"));
 		Arrays.fill(raw, (byte) 0);
-		try {
-			Files.createDirectories(file.toAbsolutePath().getParent());
-			// created owner-only before the key is written, so it is never readable by
-			// others
-			Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-			Files.writeString(file, key.encode() + "\n");
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot keep the generated master key in " + file, ex);
-		}
-		log.warn("Generated a vault master key ({}) into {}: back it up, every credential depends on it. "
-				+ "Production requires CREWSHIP_VAULT_MASTER_KEY.", key.id(), file);
-		return key;
+		return key.encode() + "\n";
 	}
 
 }

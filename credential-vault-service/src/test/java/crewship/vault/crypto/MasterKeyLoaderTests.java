@@ -62,6 +62,27 @@ class MasterKeyLoaderTests {
 	}
 
 	@Test
+	void replicasStartingTogetherOnAFreshVolumeShareOneGeneratedKey() throws Exception {
+		// before, the second replica failed to create the file (or read it empty) and
+		// either crashed or sealed with a key of its own
+		java.util.List<java.util.concurrent.Future<MasterKey>> keys = new java.util.ArrayList<>();
+		java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+		try (var pool = java.util.concurrent.Executors.newFixedThreadPool(8)) {
+			for (int i = 0; i < 8; i++) {
+				keys.add(pool.submit(() -> {
+					start.await();
+					return MasterKeyLoader.load(properties(null, null, null, this.dir, "development")).current();
+				}));
+			}
+			start.countDown();
+		}
+		MasterKey first = keys.get(0).get();
+		for (var key : keys) {
+			assertThat(key.get()).isEqualTo(first);
+		}
+	}
+
+	@Test
 	void keyFileListsTheCurrentKeyFirst() throws Exception {
 		Path file = this.dir.resolve("keys");
 		Files.writeString(file, "# rotated 2026-11\nnew:" + base64Key(5) + "\nold:" + base64Key(4) + "\n");

@@ -1,10 +1,6 @@
 package crewship.platform.identity;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +13,8 @@ import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.gen.ECKeyGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import crewship.platform.secrets.KeyFile;
 
 /**
  * An ES256 signing key that every replica of its service must share (whoever verifies may
@@ -44,29 +42,31 @@ public final class SigningKeys {
 			if (jwk != null && !jwk.isBlank()) {
 				return new SigningKeys(ECKey.parse(jwk));
 			}
-			if (file != null && Files.exists(file)) {
-				return new SigningKeys(ECKey.parse(Files.readString(file)));
-			}
-			ECKey generated = new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE)
-				.keyID(UUID.randomUUID().toString())
-				.generate();
 			if (file != null) {
-				Files.createDirectories(file.toAbsolutePath().getParent());
-				Files.writeString(file, generated.toJSONString());
-				Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-				log.info("Generated a signing key into {}", file);
+				KeyFile.Read read = KeyFile.readOrCreate(file, SigningKeys::generatedJson);
+				if (read.created()) {
+					log.info("Generated a signing key into {}", file);
+				}
+				return new SigningKeys(ECKey.parse(read.content()));
 			}
-			else {
-				log.warn("No signing key configured: generated one for this process only; "
-						+ "other replicas will not trust what it signs. Set {}.", variable);
-			}
-			return new SigningKeys(generated);
+			log.warn("No signing key configured: generated one for this process only; "
+					+ "other replicas will not trust what it signs. Set {}.", variable);
+			return new SigningKeys(ECKey.parse(generatedJson()));
 		}
-		catch (ParseException | JOSEException ex) {
+		catch (ParseException ex) {
 			throw new IllegalStateException(variable + " is not a private EC P-256 JWK", ex);
 		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
+	}
+
+	private static String generatedJson() {
+		try {
+			return new ECKeyGenerator(Curve.P_256).keyUse(KeyUse.SIGNATURE)
+				.keyID(UUID.randomUUID().toString())
+				.generate()
+				.toJSONString();
+		}
+		catch (JOSEException ex) {
+			throw new IllegalStateException("Cannot generate an EC P-256 key", ex);
 		}
 	}
 
