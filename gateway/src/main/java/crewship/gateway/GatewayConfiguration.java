@@ -106,7 +106,9 @@ class GatewayConfiguration {
 	@Bean
 	List<Authenticator> authenticators(GatewayProperties properties, AuthService auth, IdentityAssertionSigner signer,
 			Replicas replicas) {
-		AuthTokens tokens = new AuthTokens(auth.jwksUri());
+		// any auth-service replica's key set: they all publish the same keys
+		AuthTokens tokens = new AuthTokens(
+				() -> replicas.preferred("auth-service").stream().map(AuthService::jwksUri).toList());
 		CredentialCache cache = new CredentialCache();
 		VaultVerifier vault = new VaultVerifier(properties.services().get("credential-vault-service"), signer,
 				replicas.balancing("credential-vault-service"));

@@ -27,11 +27,11 @@ public class AuthService {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(3);
 
+	private static final String JWKS_PATH = "/api/v1/internal/auth/jwks";
+
 	private final WebClient client;
 
 	private final IdentityAssertionSigner signer;
-
-	private final URI jwksUri;
 
 	/**
 	 * @param balancing spreads the calls over auth-service's replicas (and past a dead
@@ -40,12 +40,14 @@ public class AuthService {
 	public AuthService(URI baseUrl, IdentityAssertionSigner signer, ExchangeFilterFunction balancing) {
 		this.client = WebClient.builder().baseUrl(baseUrl.toString()).filter(balancing).build();
 		this.signer = signer;
-		this.jwksUri = baseUrl.resolve("/api/v1/internal/auth/jwks");
 	}
 
-	/** Where auth-service publishes the keys of its session and WebSocket tokens. */
-	public URI jwksUri() {
-		return this.jwksUri;
+	/**
+	 * Where the auth-service replica at {@code baseUrl} publishes the keys of its session
+	 * and WebSocket tokens.
+	 */
+	public static URI jwksUri(URI baseUrl) {
+		return baseUrl.resolve(JWKS_PATH);
 	}
 
 	/** The caller behind a live credential: user and credential (session or token) id. */

@@ -3,6 +3,7 @@ package crewship.gateway.identity;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
@@ -20,7 +21,15 @@ public class AuthTokens {
 	private final AuthServiceTokens tokens;
 
 	public AuthTokens(URI jwksUri) {
-		this.tokens = AuthServiceTokens.fetchingKeys(jwksUri, Map.<String, List<String>>of());
+		this(() -> List.of(jwksUri));
+	}
+
+	/**
+	 * @param jwksUris the key set on each auth-service replica, in the order to try them
+	 * (asked on every fetch, so it follows the rotation)
+	 */
+	public AuthTokens(Supplier<List<URI>> jwksUris) {
+		this.tokens = AuthServiceTokens.fetchingKeys(jwksUris, Map.<String, List<String>>of());
 	}
 
 	/**

@@ -133,6 +133,19 @@ public class Replicas implements DisposableBean {
 	}
 
 	/**
+	 * Every replica of {@code service}, those in the rotation first: for a call that may
+	 * as well try a replica the probes took out when none of the others answers.
+	 */
+	public List<URI> preferred(String service) {
+		List<Instance> replicas = this.instances.getOrDefault(service, List.of());
+		return java.util.stream.Stream
+			.concat(replicas.stream().filter(instance -> instance.up().get()),
+					replicas.stream().filter(instance -> !instance.up().get()))
+			.map(Instance::uri)
+			.toList();
+	}
+
+	/**
 	 * Takes the instance at {@code uri} out of the rotation (a connection to it was
 	 * refused); the next good probe puts it back.
 	 */

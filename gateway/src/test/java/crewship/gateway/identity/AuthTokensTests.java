@@ -92,6 +92,22 @@ class AuthTokensTests {
 		assertThat(this.tokens.sessionCookie("not.a.jwt").block()).isNull();
 	}
 
+	@Test
+	void theKeysAreReadFromAnotherReplicaWhenTheFirstIsGone() throws Exception {
+		// a port nothing listens on: auth-service's first replica, stopped
+		int gone;
+		try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+			gone = socket.getLocalPort();
+		}
+		URI live = URI.create("http://127.0.0.1:" + this.jwks.getAddress().getPort() + "/jwks");
+		AuthTokens failingOver = new AuthTokens(
+				() -> java.util.List.of(URI.create("http://127.0.0.1:" + gone + "/jwks"), live));
+
+		String cookie = mint(this.authKey, "session", Instant.now().plusSeconds(600));
+		assertThat(failingOver.sessionCookie(cookie).block())
+			.isEqualTo(new AuthServiceTokens.Claims("user-1", "session-1"));
+	}
+
 	@SuppressWarnings("unused")
 	private static void ignore(IOException ex) {
 	}

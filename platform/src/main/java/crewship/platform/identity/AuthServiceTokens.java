@@ -1,5 +1,6 @@
 package crewship.platform.identity;
 
+import java.io.IOException;
 import java.net.MalformedURLException;
 import java.net.URI;
 import java.text.ParseException;
@@ -7,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
@@ -17,6 +19,7 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jose.util.DefaultResourceRetriever;
+import com.nimbusds.jose.util.ResourceRetriever;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
@@ -68,10 +71,34 @@ public final class AuthServiceTokens {
 	 * through the gateway's internal listener)
 	 */
 	public static AuthServiceTokens fetchingKeys(URI jwksUri, Map<String, List<String>> headers) {
+		return fetchingKeys(() -> List.of(jwksUri), headers);
+	}
+
+	/**
+	 * Keys fetched from whichever of auth-service's replicas answers, tried in the order
+	 * given (the caller's rotation, asked afresh on every fetch): every replica publishes
+	 * the same keys, and a fetch pinned to one replica left every token unverifiable once
+	 * that replica was gone and the cached set expired.
+	 */
+	public static AuthServiceTokens fetchingKeys(Supplier<List<URI>> jwksUris, Map<String, List<String>> headers) {
 		DefaultResourceRetriever retriever = new DefaultResourceRetriever(3000, 3000, 64 * 1024);
 		retriever.setHeaders(headers);
+		ResourceRetriever anyReplica = url -> {
+			IOException last = null;
+			for (URI candidate : jwksUris.get()) {
+				try {
+					return retriever.retrieveResource(candidate.toURL());
+				}
+				catch (IOException ex) {
+					log.debug("auth-service's keys not read from {}: {}", candidate, ex.toString());
+					last = ex;
+				}
+			}
+			throw (last != null) ? last : new IOException("no auth-service replica to read the keys from");
+		};
 		try {
-			return new AuthServiceTokens(JWKSourceBuilder.<SecurityContext>create(jwksUri.toURL(), retriever)
+			URI first = jwksUris.get().stream().findFirst().orElseThrow();
+			return new AuthServiceTokens(JWKSourceBuilder.<SecurityContext>create(first.toURL(), anyReplica)
 				.retrying(true)
 				.rateLimited(false)
 				.build());
