@@ -161,6 +161,8 @@ public class MissionEngine {
 			return;
 		}
 		Task task = found.get();
+		// what the run spent counts whatever its end: a retried task adds up its tries
+		this.store.addTaskUsage(task.id(), finished.usage());
 		if (finished.status() == RunStatus.COMPLETED) {
 			String output = nullToEmpty(finished.output());
 			this.store.finishTask(task.id(), TaskStatus.COMPLETED, bounded(output, SUMMARY_CHARS),

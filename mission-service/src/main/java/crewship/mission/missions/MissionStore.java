@@ -13,6 +13,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.RowMapper;
 import org.springframework.stereotype.Component;
 
+import crewship.mission.runs.RunFinished;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -216,6 +217,18 @@ public class MissionStore {
 				       updated_at = now()
 				 where id = ?
 				""", status.name(), resultSummary, output, error, taskId);
+	}
+
+	/** Adds a run's tokens (in and out) and estimated cost to its task's totals. */
+	public void addTaskUsage(String taskId, RunFinished.Usage usage) {
+		if (usage == null || usage.isNone()) {
+			return;
+		}
+		this.jdbc.update("""
+				update mission_task set token_count = coalesce(token_count, 0) + ?,
+				       estimated_cost = coalesce(estimated_cost, 0) + ?, updated_at = now()
+				 where id = ?
+				""", usage.tokens(), usage.costUsd(), taskId);
 	}
 
 	/** Back to waiting (PENDING or BLOCKED): its run, error and times cleared. */

@@ -134,7 +134,8 @@ public class RunTransitions {
 		logEnding(run, now);
 		this.publisher.publishEvent(new RunFinished(run.id(), run.workspaceId(), run.agentId(), run.crewId(),
 				run.trigger(), run.missionId(), run.taskId(), run.chatId(), run.issueId(), run.status(),
-				(run.output() != null) ? run.output() : "", run.error(), now));
+				(run.output() != null) ? run.output() : "", run.error(),
+				RunFinished.Usage.of(run.inputTokens(), run.outputTokens(), run.costUsd()), now));
 		return run;
 	}
 

@@ -164,6 +164,30 @@ class MissionLifecycleTests extends MissionsTestSupport {
 	}
 
 	@Test
+	void whatATaskRunSpentIsAddedToTheTaskAndTheMissionTotals() {
+		String id = createMission("Costed").get("id").asString();
+		String a = taskWith(id, "Think", "Think hard [[local:slow=5000]]").get("id").asString();
+		post(mission(id) + "/start");
+		awaitTask(id, a, "IN_PROGRESS");
+		String firstTry = taskOf(id, a).get("assignment_id").asString();
+
+		// the provider's usage, as the engine reports it when the run ends
+		finish(firstTry, id, a, RunStatus.COMPLETED, "Thought it through",
+				new crewship.mission.runs.RunFinished.Usage(1_200, 300, 0.0081));
+
+		JsonNode task = taskOf(id, a);
+		assertThat(task.get("status").asString()).isEqualTo("COMPLETED");
+		assertThat(task.get("token_count").asLong()).isEqualTo(1_500);
+		assertThat(task.get("estimated_cost").asDouble()).isEqualTo(0.0081);
+		JsonNode costed = get(id);
+		assertThat(costed.get("total_token_count").asLong()).isEqualTo(1_500);
+		// a repeated end of the same run is not counted twice
+		finish(firstTry, id, a, RunStatus.COMPLETED, "Thought it through",
+				new crewship.mission.runs.RunFinished.Usage(1_200, 300, 0.0081));
+		assertThat(taskOf(id, a).get("token_count").asLong()).isEqualTo(1_500);
+	}
+
+	@Test
 	void restartSendsATerminalMissionBackToPlanningWithItsUnfinishedTasksWaiting() {
 		String id = createMission("Again").get("id").asString();
 		String a = task(id, "A").get("id").asString();

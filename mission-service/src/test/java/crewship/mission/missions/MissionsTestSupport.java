@@ -140,10 +140,15 @@ abstract class MissionsTestSupport extends MissionTestSupport {
 	 * repeated end of a run that is no longer its task's.
 	 */
 	protected void finish(String runId, String missionId, String taskId, RunStatus status, String output) {
+		finish(runId, missionId, taskId, status, output, RunFinished.Usage.NONE);
+	}
+
+	protected void finish(String runId, String missionId, String taskId, RunStatus status, String output,
+			RunFinished.Usage usage) {
 		new TransactionTemplate(this.transactionManager)
 			.executeWithoutResult(tx -> this.publisher.publishEvent(new RunFinished(runId, this.workspaceId,
 					this.crew.leadId(), this.crew.id(), Trigger.MISSION, missionId, taskId, null, null, status, output,
-					(status == RunStatus.COMPLETED) ? null : "the agent gave up", Instant.now())));
+					(status == RunStatus.COMPLETED) ? null : "the agent gave up", usage, Instant.now())));
 	}
 
 	protected static void assertProblem(Response response, int status, String detailContains) {
