@@ -25,6 +25,8 @@ import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
+import crewship.platform.db.DatabaseFailures;
+
 /**
  * What a consumer does with a record it cannot apply. A poison record (unreadable JSON, a
  * shape the consumer rejects, a bug) is tried three times, then put on
@@ -74,6 +76,9 @@ public class DeadLetterAutoConfiguration {
 	}
 
 	static boolean transientCause(Throwable ex) {
+		if (DatabaseFailures.unavailable(ex)) {
+			return true;
+		}
 		for (Throwable cause = ex; cause != null; cause = cause.getCause()) {
 			Throwable current = cause;
 			if (TRANSIENT.stream().anyMatch(type -> type.isInstance(current))) {

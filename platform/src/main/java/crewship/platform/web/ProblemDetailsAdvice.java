@@ -29,6 +29,8 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.multipart.MultipartException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 
+import crewship.platform.db.DatabaseFailures;
+
 /**
  * Turns every failure into {@code application/problem+json} ({@code type}, {@code title},
  * {@code status}, {@code detail}, {@code instance}). Validation answers name the fields;
@@ -164,6 +166,10 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
 	@ExceptionHandler(Exception.class)
 	ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) {
+		if (DatabaseFailures.unavailable(ex)) {
+			// wrapped, e.g. the failed rollback on a connection PostgreSQL cut
+			return handleDatabaseUnavailable(ex, request);
+		}
 		log.error("Unexpected failure on {}", path(request), ex);
 		return problemResponse(
 				ProblemDetail.forStatusAndDetail(HttpStatus.INTERNAL_SERVER_ERROR, "An unexpected error occurred"),

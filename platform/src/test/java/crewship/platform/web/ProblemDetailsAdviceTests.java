@@ -1,5 +1,8 @@
 package crewship.platform.web;
 
+import java.sql.SQLException;
+
+import org.hibernate.TransactionException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.dao.DataIntegrityViolationException;
@@ -7,6 +10,7 @@ import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.orm.jpa.JpaSystemException;
 import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.context.request.ServletWebRequest;
 
@@ -38,6 +42,24 @@ class ProblemDetailsAdviceTests {
 		assertThat(this.advice.handleConflict(new DataIntegrityViolationException("dup"), this.request)
 			.getStatusCode()
 			.value()).isEqualTo(409);
+	}
+
+	/**
+	 * PostgreSQL crashed mid-transaction (fault drill 3): the rollback on the connection
+	 * Hikari had closed replaced the I/O error, and was answered 500.
+	 */
+	@Test
+	void aRollbackThatFailedBecauseTheDatabaseWentAwayIs503NotA500() {
+		JpaSystemException rollbackFailed = new JpaSystemException(new TransactionException(
+				"Unable to rollback against JDBC Connection", new SQLException("Connection is closed")));
+
+		ResponseEntity<Object> response = this.advice.handleUnexpected(rollbackFailed, this.request);
+
+		assertThat(response.getStatusCode().value()).isEqualTo(503);
+		assertThat(response.getHeaders().getFirst("Retry-After")).isEqualTo("2");
+		assertThat(
+				this.advice.handleUnexpected(new IllegalStateException("a bug"), this.request).getStatusCode().value())
+			.isEqualTo(500);
 	}
 
 }
