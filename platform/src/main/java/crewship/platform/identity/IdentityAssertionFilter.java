@@ -11,6 +11,7 @@ import org.slf4j.LoggerFactory;
 
 import crewship.platform.web.ProblemResponses;
 
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -56,6 +57,14 @@ public class IdentityAssertionFilter extends OncePerRequestFilter {
 		catch (IdentityAssertionVerifier.InvalidIdentityException ex) {
 			log.debug("Refused identity assertion on {}: {}", request.getRequestURI(), ex.getMessage());
 			this.problems.write(request, response, HttpStatus.UNAUTHORIZED, "Invalid identity assertion");
+			return;
+		}
+		catch (IdentityAssertionVerifier.KeysUnavailableException ex) {
+			log.warn("Could not fetch the gateway's keys to verify a request on {}: {}", request.getRequestURI(),
+					ex.getMessage());
+			response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+			this.problems.write(request, response, HttpStatus.SERVICE_UNAVAILABLE,
+					"The service cannot verify requests right now; retry shortly");
 			return;
 		}
 		request.setAttribute(ATTRIBUTE, identity);

@@ -10,6 +10,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
@@ -85,12 +86,26 @@ public final class IdentityAssertionVerifier {
 					claims.getStringClaim(IdentityAssertion.CREDENTIAL_CLAIM),
 					claims.getStringClaim(IdentityAssertion.TARGET_CLAIM)), expires.getTime());
 		}
+		catch (KeySourceException ex) {
+			// the gateway's keys could not be fetched (it is slow or restarting): nothing
+			// is wrong with the caller's assertion, so no 401
+			throw new KeysUnavailableException(ex.getMessage(), ex);
+		}
 		catch (ParseException | BadJOSEException | JOSEException | IllegalArgumentException ex) {
 			throw new InvalidIdentityException(ex.getMessage());
 		}
 	}
 
 	private record Verified(IdentityAssertion assertion, long expiresAt) {
+	}
+
+	/** The gateway's public keys could not be fetched to verify with; try again. */
+	public static class KeysUnavailableException extends RuntimeException {
+
+		public KeysUnavailableException(String message, Throwable cause) {
+			super(message, cause);
+		}
+
 	}
 
 	/** The assertion is missing, malformed, forged or stale. */

@@ -4,6 +4,7 @@ import java.net.MalformedURLException;
 
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.jwk.source.JWKSourceBuilder;
+import com.nimbusds.jose.util.DefaultResourceRetriever;
 import com.nimbusds.jose.proc.SecurityContext;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -28,12 +29,20 @@ import crewship.platform.web.WebAutoConfiguration;
 @EnableConfigurationProperties(IdentityProperties.class)
 public class IdentityAutoConfiguration {
 
+	static final int JWKS_TIMEOUT_MILLIS = 3000;
+
+	static final int JWKS_SIZE_LIMIT = 50 * 1024;
+
 	@Bean
 	@ConditionalOnMissingBean
 	@ConditionalOnProperty("crewship.identity.jwks-uri")
 	JWKSource<SecurityContext> gatewayJwkSource(IdentityProperties properties) throws MalformedURLException {
 		long ttl = properties.cacheFor().toMillis();
-		return JWKSourceBuilder.<SecurityContext>create(properties.jwksUri().toURL())
+		// Nimbus's default timeouts are 500 ms: a gateway busy on a loaded machine missed
+		// them, and the first requests after a start were refused (fault drill 3)
+		return JWKSourceBuilder
+			.<SecurityContext>create(properties.jwksUri().toURL(),
+					new DefaultResourceRetriever(JWKS_TIMEOUT_MILLIS, JWKS_TIMEOUT_MILLIS, JWKS_SIZE_LIMIT))
 			.cache(ttl, Math.min(ttl / 2, 15_000))
 			.rateLimited(false)
 			.retrying(true)

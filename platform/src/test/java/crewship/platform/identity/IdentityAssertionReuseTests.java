@@ -1,6 +1,7 @@
 package crewship.platform.identity;
 
 import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.KeySourceException;
 import com.nimbusds.jose.jwk.Curve;
 import com.nimbusds.jose.jwk.ECKey;
 import com.nimbusds.jose.jwk.JWKSet;
@@ -74,6 +75,20 @@ class IdentityAssertionReuseTests {
 		catch (JOSEException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * Keys that could not be fetched (the gateway busy or restarting) are no fault of the
+	 * caller: not an invalid assertion (401) but a service that cannot verify yet (503).
+	 */
+	@Test
+	void gatewayKeysThatCannotBeFetchedAreUnavailableNotAnInvalidAssertion() {
+		IdentityAssertionVerifier keysAway = new IdentityAssertionVerifier((selector, context) -> {
+			throw new KeySourceException("Couldn't retrieve JWK set from URL: Read timed out");
+		});
+
+		assertThatExceptionOfType(IdentityAssertionVerifier.KeysUnavailableException.class)
+			.isThrownBy(() -> keysAway.verify(this.signer.sign(this.alice)));
 	}
 
 }
