@@ -1,16 +1,25 @@
 package crewship.mission.chats;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -21,6 +30,7 @@ import org.springframework.web.multipart.MultipartFile;
 
 import crewship.mission.agents.AgentProfiles;
 import crewship.mission.chats.ChatAccess.Caller;
+import crewship.mission.prompts.PromptFence;
 import crewship.platform.events.DomainEvents;
 import crewship.platform.ids.Cuid;
 import crewship.platform.ids.Timestamps;
@@ -36,6 +46,19 @@ import crewship.platform.web.ProblemException;
  */
 @Service
 class ChatAttachments {
+
+	/** The path of an attachment in a message: chat id, attachment id. */
+	private static final Pattern REFERENCE = Pattern
+		.compile("attachments/([A-Za-z0-9_-]{1,64})/([A-Za-z0-9_-]{1,64})/");
+
+	/** How many attached files one turn names in its prompt, and how many it reads. */
+	static final int PROMPT_FILES = 10;
+
+	static final int PROMPT_TEXT_FILES = 3;
+
+	private static final Set<String> TEXT_TYPES = Set.of("application/json", "application/xml", "application/yaml",
+			"application/x-yaml", "application/csv", "application/javascript", "application/x-ndjson",
+			"application/sql", "application/toml");
 
 	private final JdbcTemplate jdbc;
 
@@ -130,6 +153,104 @@ class ChatAttachments {
 			this.events.publish("chat.attachment_removed", chat.workspaceId(), chat.id(), null,
 					Map.of("id", attachmentId, "chat_id", chat.id(), "agent_id", chat.agentId()));
 		}
+	}
+
+	/**
+	 * The files a turn's messages point at by the path their upload answered
+	 * ({@code attachments/<chatId>/<attachmentId>/<name>}), for the run's prompt. No crew
+	 * container runs here to put them where the agent could open them, so the first
+	 * {@value #PROMPT_TEXT_FILES} readable text files travel in the prompt, each fenced
+	 * as untrusted data and cut to {@link PromptFence#MAX_BYTES}; any other file is named
+	 * with a note that this runtime cannot read it, so the agent says so rather than
+	 * guessing at its content. Empty when the messages point at none of this chat's
+	 * files.
+	 */
+	String forPrompt(Chat chat, List<String> messages) {
+		Set<String> mentioned = new LinkedHashSet<>();
+		for (String message : messages) {
+			Matcher reference = REFERENCE.matcher(message);
+			while (reference.find()) {
+				if (reference.group(1).equals(chat.id()) && mentioned.size() < PROMPT_FILES) {
+					mentioned.add(reference.group(2));
+				}
+			}
+		}
+		if (mentioned.isEmpty()) {
+			return "";
+		}
+		Map<String, PromptFile> files = new HashMap<>();
+		this.jdbc.query("""
+				select id, filename, content_type, size_bytes, substring(content from 1 for ?) as head
+				from chat_attachment where chat_id = ? and id = any(?)
+				""", (ResultSet rs) -> {
+			files.put(rs.getString("id"), new PromptFile(rs.getString("id"), rs.getString("filename"),
+					rs.getString("content_type"), rs.getLong("size_bytes"), rs.getBytes("head")));
+		}, PromptFence.MAX_BYTES, chat.id(), mentioned.toArray(String[]::new));
+		StringBuilder prompt = new StringBuilder();
+		int fenced = 0;
+		for (String id : mentioned) {
+			PromptFile file = files.get(id);
+			if (file == null) {
+				continue;
+			}
+			String path = "attachments/" + chat.id() + "/" + file.id() + "/" + file.filename();
+			String details = "File " + path + ", " + file.contentType() + ", " + file.sizeBytes() + " bytes";
+			String text = (fenced < PROMPT_TEXT_FILES) ? file.text() : null;
+			if (text == null) {
+				prompt.append("The attached file ")
+					.append(path)
+					.append(" (")
+					.append(file.contentType())
+					.append(", ")
+					.append(file.sizeBytes())
+					.append(" bytes) cannot be read by this runtime: say so rather than guess at its content.\n");
+				continue;
+			}
+			fenced++;
+			prompt.append(PromptFence.fence("attached file " + file.filename(), details, text));
+			long cut = file.sizeBytes() - file.head().length;
+			if (cut > 0) {
+				prompt.append("[the last ").append(cut).append(" bytes of the file were cut]\n");
+			}
+		}
+		return prompt.toString();
+	}
+
+	/** The first bytes of an attachment, for a prompt. */
+	private record PromptFile(String id, String filename, String contentType, long sizeBytes, byte[] head) {
+
+		/**
+		 * The head as text when the file is text (by type, and valid UTF-8 without NULs).
+		 */
+		String text() {
+			String type = this.contentType.toLowerCase(java.util.Locale.ROOT);
+			int parameters = type.indexOf(';');
+			String bare = ((parameters >= 0) ? type.substring(0, parameters) : type).strip();
+			if (!bare.startsWith("text/") && !TEXT_TYPES.contains(bare) && !bare.endsWith("+json")
+					&& !bare.endsWith("+xml")) {
+				return null;
+			}
+			byte[] bytes = this.head;
+			// a head cut inside a character: drop the partial sequence at its end
+			for (int drop = 0; drop < 4 && drop < bytes.length; drop++) {
+				try {
+					String text = StandardCharsets.UTF_8.newDecoder()
+						.onMalformedInput(CodingErrorAction.REPORT)
+						.onUnmappableCharacter(CodingErrorAction.REPORT)
+						.decode(ByteBuffer.wrap(bytes, 0, bytes.length - drop))
+						.toString();
+					return (text.indexOf('\0') >= 0) ? null : text;
+				}
+				catch (CharacterCodingException ex) {
+					if (this.head.length < this.sizeBytes) {
+						continue;
+					}
+					return null;
+				}
+			}
+			return null;
+		}
+
 	}
 
 	private String agentSlug(Chat chat) {

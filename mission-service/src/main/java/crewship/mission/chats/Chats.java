@@ -79,9 +79,12 @@ public class Chats {
 
 	private final RunStore runStore;
 
+	private final ChatAttachments attachments;
+
 	Chats(JdbcTemplate jdbc, AgentProfiles agents, RunRequests runs, DomainEvents events, SessionFrames frames,
-			ChatSettings settings, RunStore runStore) {
+			ChatSettings settings, RunStore runStore, ChatAttachments attachments) {
 		this.runStore = runStore;
+		this.attachments = attachments;
 		this.jdbc = jdbc;
 		this.agents = agents;
 		this.runs = runs;
@@ -346,7 +349,10 @@ public class Chats {
 		AgentProfile agent = this.agents.find(chat.workspaceId(), chat.agentId())
 			.orElseThrow(() -> ProblemException.conflict("The chat's agent no longer exists"));
 		List<Turn> conversation = conversation(chat.id());
-		String prompt = String.join("\n\n", contents);
+		// the files the messages point at travel with this turn's prompt (the stored
+		// messages stay as written)
+		String files = this.attachments.forPrompt(chat, contents);
+		String prompt = String.join("\n\n", contents) + (files.isEmpty() ? "" : "\n\n" + files);
 		String runId = this.runs.submit(new NewRun(chat.workspaceId(), agent.id(), agent.crewId(), Trigger.CHAT, prompt,
 				conversation, null, null, chat.id(), null, List.of(), null, userId));
 		for (String content : contents) {

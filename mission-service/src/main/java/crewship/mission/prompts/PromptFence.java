@@ -1,19 +1,19 @@
-package crewship.mission.triggers;
+package crewship.mission.prompts;
 
 import java.nio.charset.StandardCharsets;
 
 import crewship.platform.ids.Cuid;
 
 /**
- * Untrusted text (a webhook's payload, an issue's description) as a prompt may carry it:
- * announced as data, cut to a byte budget on a character boundary, and fenced between
- * markers with a nonce the text does not contain, so nothing inside can close the fence
- * and pose as instructions.
+ * Untrusted text (a webhook's payload, an issue's description, a file attached to a chat)
+ * as a prompt may carry it: announced as data, cut to a byte budget on a character
+ * boundary, and fenced between markers with a nonce the text does not contain, so nothing
+ * inside can close the fence and pose as instructions.
  */
-final class PromptFence {
+public final class PromptFence {
 
 	/** The budget of one fenced block. */
-	static final int MAX_BYTES = 32 * 1024;
+	public static final int MAX_BYTES = 32 * 1024;
 
 	private PromptFence() {
 	}
@@ -22,7 +22,7 @@ final class PromptFence {
 	 * @param what names the text in the preamble (e.g. {@code webhook payload})
 	 * @param details a line about the text (content type, size, digest); may be null
 	 */
-	static String fence(String what, String details, String text) {
+	public static String fence(String what, String details, String text) {
 		String body = (text != null) ? text : "";
 		byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
 		String kept = body;
@@ -56,7 +56,7 @@ final class PromptFence {
 	}
 
 	/** The longest prefix of the text within the byte budget, never half a character. */
-	static String truncate(String text, int maxBytes) {
+	public static String truncate(String text, int maxBytes) {
 		int bytes = 0;
 		int end = 0;
 		while (end < text.length()) {

@@ -15,6 +15,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import crewship.mission.agents.AgentProfile;
+import crewship.mission.prompts.PromptFence;
 import crewship.mission.runs.NewRun;
 import crewship.mission.runs.RunRequests;
 import crewship.mission.runs.Trigger;

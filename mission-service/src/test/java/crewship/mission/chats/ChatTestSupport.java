@@ -122,6 +122,17 @@ abstract class ChatTestSupport extends MissionTestSupport {
 	}
 
 	/** The chat's run after {@code before} others, once there is one. */
+	TestHttp.Response upload(TestHttp client, String path, String filename, String content) {
+		return upload(client, path, filename, "text/plain", content);
+	}
+
+	TestHttp.Response upload(TestHttp client, String path, String filename, String contentType, String content) {
+		String boundary = "----crewship" + java.util.UUID.randomUUID();
+		String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
+				+ "\"\r\nContent-Type: " + contentType + "\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n";
+		return client.send("POST", ws(path), "multipart/form-data; boundary=" + boundary, body);
+	}
+
 	ChatRun awaitRun(String chatId, int before) {
 		await("a run for the chat", () -> runsOf(chatId).size() > before);
 		return runsOf(chatId).get(before);

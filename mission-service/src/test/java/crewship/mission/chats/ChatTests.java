@@ -286,11 +286,4 @@ class ChatTests extends ChatTestSupport {
 		assertThat(this.owner.get("/api/v1/chats/" + chatId + "/stream?idle=-1").status()).isEqualTo(400);
 	}
 
-	Response upload(TestHttp client, String path, String filename, String content) {
-		String boundary = "----crewship" + UUID.randomUUID();
-		String body = "--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + filename
-				+ "\"\r\nContent-Type: text/plain\r\n\r\n" + content + "\r\n--" + boundary + "--\r\n";
-		return client.send("POST", ws(path), "multipart/form-data; boundary=" + boundary, body);
-	}
-
 }
