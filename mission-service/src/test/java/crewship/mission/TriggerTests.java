@@ -47,6 +47,41 @@ class TriggerTests extends MissionTestSupport {
 	}
 
 	@Test
+	void aDeliveredRunStaysInTheTraceOfTheRequestThatDeliveredIt() {
+		String crewId = crew("Traced");
+		String agentId = agent(crewId, "Tracy");
+		String traceId = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(16));
+		Map<String, Object> delivery = delivery(agentId, crewId, "sig-" + Cuid.next(), "{\"ping\":1}");
+		crewship.platform.events.EventEnvelope event = new crewship.platform.events.EventEnvelope(Cuid.next(),
+				"webhook.delivery", this.workspaceId, agentId, "test", crewship.platform.ids.Timestamps.now(),
+				this.json.valueToTree(delivery));
+		// as webhook-service sends it: the request's trace in the record's header
+		var record = new org.apache.kafka.clients.producer.ProducerRecord<>(DELIVERIES_TOPIC, agentId,
+				this.json.writeValueAsString(event));
+		record.headers()
+			.add("traceparent",
+					("00-" + traceId + "-00f067aa0ba902b7-01").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+		this.kafka.send(record).join();
+
+		await("run completed",
+				() -> this.jdbc.queryForObject("select count(*) from run where agent_id = ? and status = 'COMPLETED'",
+						Integer.class, agentId) == 1);
+		String runId = this.jdbc.queryForObject("select id from run where agent_id = ?", String.class, agentId);
+		List<ConsumerRecord<String, String>> events = TestKafka.readUntil(MISSION_TOPIC,
+				read -> read.stream().anyMatch(r -> runId.equals(r.key()) && r.value().contains("\"COMPLETED\"")),
+				Duration.ofSeconds(30));
+		List<String> traced = events.stream()
+			.filter(r -> runId.equals(r.key()))
+			.map(r -> this.json.readTree(r.value()).get("type").asString() + " "
+					+ new String(r.headers().lastHeader("traceparent").value(),
+							java.nio.charset.StandardCharsets.US_ASCII)
+						.split("-")[1])
+			.toList();
+		// claimed and finished on the engine's own threads, still in the delivery's trace
+		assertThat(traced).contains("run.started " + traceId, "run.updated " + traceId);
+	}
+
+	@Test
 	void aBurstWithAPoisonDeliveryStillBecomesEveryRunAndDeadLettersThePoison() {
 		String crewId = crew("Burst");
 		List<String> agents = List.of(agent(crewId, "Burst One"), agent(crewId, "Burst Two"));

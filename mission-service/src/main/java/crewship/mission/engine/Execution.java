@@ -43,12 +43,20 @@ final class Execution {
 
 	private volatile LiveLog.Sink sink;
 
-	Execution(Run run) {
+	/** The run's span (the trace that asked for it), or null. */
+	private final io.micrometer.tracing.Span span;
+
+	Execution(Run run, io.micrometer.tracing.Span span) {
 		this.run = run;
+		this.span = span;
 	}
 
 	Run run() {
 		return this.run;
+	}
+
+	io.micrometer.tracing.Span span() {
+		return this.span;
 	}
 
 	synchronized void bind(Thread thread) {

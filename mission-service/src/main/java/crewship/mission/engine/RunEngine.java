@@ -54,7 +54,8 @@ public class RunEngine {
 
 	/** What an engine works with, shared by the engines of one JVM. */
 	public record Parts(RunStore store, RunTransitions transitions, AgentProfiles profiles, AgentRuntime runtime,
-			TransactionTemplate transactions, EngineSignal signal, LiveLog liveLog, DatabaseGate database) {
+			TransactionTemplate transactions, EngineSignal signal, LiveLog liveLog, DatabaseGate database,
+			RunTracing tracing) {
 	}
 
 	private final String replicaId;
@@ -283,7 +284,7 @@ public class RunEngine {
 		return 0;
 	}
 
-	private record Claimed(Run run, AgentProfile profile) {
+	private record Claimed(Run run, AgentProfile profile, io.micrometer.tracing.Span span) {
 	}
 
 	private List<Claimed> recoverExpired(int batch) {
@@ -309,8 +310,11 @@ public class RunEngine {
 		for (Run run : runs) {
 			log.warn("Run engine {} recovers run {} (attempt {}): the lease of {} expired", this.replicaId, run.id(),
 					run.attempt(), previousOwners.get(run.id()));
-			this.parts.transitions().recovered(run, previousOwners.get(run.id()));
-			claimed.add(new Claimed(run, null));
+			io.micrometer.tracing.Span span = this.parts.tracing().start(run);
+			try (var scope = this.parts.tracing().inScope(span)) {
+				this.parts.transitions().recovered(run, previousOwners.get(run.id()));
+			}
+			claimed.add(new Claimed(run, null, span));
 		}
 		return claimed;
 	}
@@ -387,14 +391,17 @@ public class RunEngine {
 				interval(this.properties.leaseDuration()), this.replicaId, now, now, chosen.toArray(String[]::new));
 		List<Claimed> claimed = new ArrayList<>();
 		for (Run run : runs) {
-			this.parts.transitions().started(run, idleAgents.remove(run.agentId()));
-			claimed.add(new Claimed(run, null));
+			io.micrometer.tracing.Span span = this.parts.tracing().start(run);
+			try (var scope = this.parts.tracing().inScope(span)) {
+				this.parts.transitions().started(run, idleAgents.remove(run.agentId()));
+			}
+			claimed.add(new Claimed(run, null, span));
 		}
 		return claimed;
 	}
 
 	private void launch(Claimed claimed) {
-		Execution execution = new Execution(claimed.run());
+		Execution execution = new Execution(claimed.run(), claimed.span());
 		this.inFlight.put(claimed.run().id(), execution);
 		try {
 			this.executor.execute(() -> execute(execution));
@@ -406,6 +413,17 @@ public class RunEngine {
 	}
 
 	private void execute(Execution execution) {
+		try (var scope = this.parts.tracing().inScope(execution.span())) {
+			executeTraced(execution);
+		}
+		finally {
+			if (execution.span() != null) {
+				execution.span().end();
+			}
+		}
+	}
+
+	private void executeTraced(Execution execution) {
 		Run run = execution.run();
 		execution.bind(Thread.currentThread());
 		Ending ending;

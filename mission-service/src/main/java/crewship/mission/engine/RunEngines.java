@@ -27,10 +27,10 @@ public class RunEngines implements SmartLifecycle {
 
 	RunEngines(EngineProperties properties, RunStore store, RunTransitions transitions, AgentProfiles profiles,
 			AgentRuntime runtime, PlatformTransactionManager transactionManager, EngineSignal signal, LiveLog liveLog,
-			DatabaseGate database) {
+			DatabaseGate database, RunTracing tracing) {
 		this.properties = properties;
 		this.parts = new RunEngine.Parts(store, transitions, profiles, runtime,
-				new TransactionTemplate(transactionManager), signal, liveLog, database);
+				new TransactionTemplate(transactionManager), signal, liveLog, database, tracing);
 		String replicaId = (properties.replicaId() != null && !properties.replicaId().isBlank())
 				? properties.replicaId() : RunEngine.host() + "-" + UUID.randomUUID().toString().substring(0, 8);
 		this.engine = new RunEngine(replicaId, properties, this.parts);
@@ -51,7 +51,8 @@ public class RunEngines implements SmartLifecycle {
 	 */
 	public RunEngine create(String replicaId, AgentRuntime runtime, EngineProperties settings) {
 		RunEngine.Parts other = new RunEngine.Parts(this.parts.store(), this.parts.transitions(), this.parts.profiles(),
-				runtime, this.parts.transactions(), this.parts.signal(), this.parts.liveLog(), this.parts.database());
+				runtime, this.parts.transactions(), this.parts.signal(), this.parts.liveLog(), this.parts.database(),
+				this.parts.tracing());
 		return new RunEngine(replicaId, settings.withReplicaId(replicaId), other);
 	}
 

@@ -12,6 +12,7 @@ import crewship.mission.engine.EngineSignal;
 import crewship.mission.runs.RunTransitions.Ending;
 import crewship.platform.audit.AuditRecord;
 import crewship.platform.audit.AuditTrail;
+import crewship.platform.events.DomainEvents;
 import crewship.platform.ids.Cuid;
 import crewship.platform.ids.Timestamps;
 
@@ -34,7 +35,11 @@ class DefaultRunRequests implements RunRequests {
 
 	private final AuditTrail audit;
 
-	DefaultRunRequests(RunStore store, RunTransitions transitions, EngineSignal signal, AuditTrail audit) {
+	private final DomainEvents events;
+
+	DefaultRunRequests(RunStore store, RunTransitions transitions, EngineSignal signal, AuditTrail audit,
+			DomainEvents events) {
+		this.events = events;
 		this.store = store;
 		this.transitions = transitions;
 		this.signal = signal;
@@ -53,7 +58,8 @@ class DefaultRunRequests implements RunRequests {
 			throw new IllegalArgumentException("A run needs a prompt of at most " + PROMPT_MAX + " characters");
 		}
 		String id = Cuid.next();
-		Optional<String> inserted = this.store.insert(id, run, Timestamps.now());
+		// the engine continues the trace of whatever asked for the run
+		Optional<String> inserted = this.store.insert(id, run, Timestamps.now(), this.events.currentTraceParent());
 		if (inserted.isEmpty()) {
 			return this.store.idByDedupKey(run.agentId(), run.dedupKey())
 				.orElseThrow(() -> new IllegalStateException("Dedup key matched a run that is gone"));

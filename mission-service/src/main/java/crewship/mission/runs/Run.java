@@ -11,7 +11,8 @@ public record Run(String id, String workspaceId, String agentId, String crewId, 
 		List<String> tags, String dedupKey, String triggeredBy, String output, String error, String runtime,
 		String provider, String model, Long inputTokens, Long outputTokens, Double costUsd, int attempt,
 		boolean recovered, String claimedBy, String leaseOwner, Instant leaseExpiresAt, Instant cancelRequestedAt,
-		String cancelReason, Instant createdAt, Instant startedAt, Instant finishedAt, Long durationMs) {
+		String cancelReason, Instant createdAt, Instant startedAt, Instant finishedAt, Long durationMs,
+		String traceParent) {
 
 	/** The exit code the runs API shows: 0 for a completed run, 1 for another end. */
 	public Integer exitCode() {

@@ -29,7 +29,7 @@ public class RunStore {
 			id, workspace_id, agent_id, crew_id, trigger, status, prompt, conversation, mission_id, task_id, chat_id,
 			issue_id, tags, dedup_key, triggered_by, output, error, runtime, provider, model, input_tokens,
 			output_tokens, cost_usd, attempt, recovered, claimed_by, lease_owner, lease_expires_at,
-			cancel_requested_at, cancel_reason, created_at, started_at, finished_at, duration_ms""";
+			cancel_requested_at, cancel_reason, created_at, started_at, finished_at, duration_ms, trace_parent""";
 
 	private static final TypeReference<List<NewRun.Turn>> TURNS = new TypeReference<>() {
 	};
@@ -57,11 +57,11 @@ public class RunStore {
 	 * Inserts a PENDING run unless the agent has a run with the same dedup key.
 	 * @return the new id, or empty when the key matched
 	 */
-	Optional<String> insert(String id, NewRun run, Instant now) {
+	Optional<String> insert(String id, NewRun run, Instant now, String traceParent) {
 		List<String> inserted = this.jdbc.queryForList("""
 				insert into run (id, workspace_id, agent_id, crew_id, trigger, status, prompt, conversation, mission_id,
-				    task_id, chat_id, issue_id, tags, dedup_key, triggered_by, created_at, updated_at)
-				values (?, ?, ?, ?, ?, 'PENDING', ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?)
+				    task_id, chat_id, issue_id, tags, dedup_key, triggered_by, created_at, updated_at, trace_parent)
+				values (?, ?, ?, ?, ?, 'PENDING', ?, cast(? as jsonb), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 				on conflict (agent_id, dedup_key) where dedup_key is not null do nothing
 				returning id
 				""", String.class, id, run.workspaceId(), run.agentId(), run.crewId(), run.trigger().name(),
@@ -69,7 +69,7 @@ public class RunStore {
 				this.json.writeValueAsString((run.conversation() != null) ? run.conversation() : List.of()),
 				run.missionId(), run.taskId(), run.chatId(), run.issueId(),
 				(run.tags() != null) ? run.tags().toArray(String[]::new) : new String[0], run.dedupKey(), run.actor(),
-				Timestamp.from(now), Timestamp.from(now));
+				Timestamp.from(now), Timestamp.from(now), traceParent);
 		return inserted.stream().findFirst();
 	}
 
@@ -130,7 +130,8 @@ public class RunStore {
 				doubleOrNull(rs, "cost_usd"), rs.getInt("attempt"), rs.getBoolean("recovered"),
 				rs.getString("claimed_by"), rs.getString("lease_owner"), instant(rs, "lease_expires_at"),
 				instant(rs, "cancel_requested_at"), rs.getString("cancel_reason"), instant(rs, "created_at"),
-				instant(rs, "started_at"), instant(rs, "finished_at"), longOrNull(rs, "duration_ms"));
+				instant(rs, "started_at"), instant(rs, "finished_at"), longOrNull(rs, "duration_ms"),
+				rs.getString("trace_parent"));
 	}
 
 	static List<String> strings(Array array) throws SQLException {

@@ -4,7 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
+import java.nio.charset.StandardCharsets;
+
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,6 +18,7 @@ import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.support.TransactionTemplate;
 
 import crewship.mission.agents.AgentProfile;
+import crewship.mission.engine.RunTracing;
 import crewship.mission.prompts.PromptFence;
 import crewship.mission.runs.NewRun;
 import crewship.mission.runs.RunRequests;
@@ -48,8 +52,11 @@ class WebhookTriggers {
 
 	private final TransactionTemplate transactions;
 
+	private final RunTracing tracing;
+
 	WebhookTriggers(RunRequests runs, TriggerSupport support, JsonMapper json, ProcessedEvents processed,
-			PlatformTransactionManager transactionManager) {
+			PlatformTransactionManager transactionManager, RunTracing tracing) {
+		this.tracing = tracing;
 		this.runs = runs;
 		this.support = support;
 		this.json = json;
@@ -91,16 +98,23 @@ class WebhookTriggers {
 		}
 	}
 
-	/** A delivery ready to become a run: the event that carried it and the run. */
-	private record Prepared(String eventId, String deliveryId, NewRun run) {
+	/**
+	 * A delivery ready to become a run: the event that carried it, the run, and the trace
+	 * of the request that delivered it (a batch listener has no observation per record).
+	 */
+	private record Prepared(String eventId, String deliveryId, NewRun run, String traceParent) {
 	}
 
 	private Optional<Prepared> prepare(ConsumerRecord<String, String> record) {
-		return (record.value() != null) ? prepare(this.json.readValue(record.value(), EventEnvelope.class))
-				: Optional.empty();
+		if (record.value() == null) {
+			return Optional.empty();
+		}
+		Header traceParent = record.headers().lastHeader("traceparent");
+		return prepare(this.json.readValue(record.value(), EventEnvelope.class),
+				(traceParent != null) ? new String(traceParent.value(), StandardCharsets.US_ASCII) : null);
 	}
 
-	private Optional<Prepared> prepare(EventEnvelope event) {
+	private Optional<Prepared> prepare(EventEnvelope event, String traceParent) {
 		JsonNode data = event.data();
 		if (!"webhook.delivery".equals(event.type()) || !"AGENT".equals(TriggerSupport.text(data, "target_kind"))) {
 			log.trace("Not an agent delivery: {} {}", event.type(), TriggerSupport.text(data, "target_kind"));
@@ -126,13 +140,14 @@ class WebhookTriggers {
 		NewRun run = new NewRun(workspaceId, agentId, crewId, Trigger.WEBHOOK, prompt(data, deliveryId), List.of(),
 				null, null, null, null, List.of("webhook"),
 				"webhook:" + ((dedupKey != null) ? dedupKey : "delivery:" + deliveryId), null);
-		return Optional.of(new Prepared(event.id(), deliveryId, run));
+		return Optional.of(new Prepared(event.id(), deliveryId, run, traceParent));
 	}
 
 	/** In the caller's transaction: the event is recorded as applied with its run. */
 	private void submit(Prepared prepared) {
 		if (this.processed.markApplied(CONSUMER, prepared.eventId())) {
-			String runId = this.runs.submit(prepared.run());
+			String runId = this.tracing.continuing(prepared.traceParent(), "webhook delivery",
+					() -> this.runs.submit(prepared.run()));
 			log.debug("Webhook delivery {} is run {}", prepared.deliveryId(), runId);
 		}
 	}

@@ -46,6 +46,14 @@ public class DomainEvents {
 		this.traceParent = traceParent;
 	}
 
+	/**
+	 * The current trace as a W3C {@code traceparent}, or null: for work that is written
+	 * now and done later on another thread (a queued run), to continue the same trace.
+	 */
+	public String currentTraceParent() {
+		return this.traceParent.get();
+	}
+
 	/** Publishes on this service's domain topic, keyed by the subject. */
 	@Transactional(propagation = Propagation.MANDATORY)
 	public EventEnvelope publish(String type, String workspaceId, String subject, String actor, Object data) {

@@ -1,7 +1,9 @@
 package crewship.webhook.deliveries;
 
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.admin.NewTopic;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.kafka.autoconfigure.KafkaProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,8 +22,13 @@ import tools.jackson.databind.json.JsonMapper;
 class DeliveryConfiguration {
 
 	@Bean
-	DeliveryQueue deliveryQueue(KafkaProperties kafka, DeliveryProperties properties, JsonMapper json) {
-		return new DeliveryQueue(kafka.buildProducerProperties(), properties, json);
+	DeliveryQueue deliveryQueue(KafkaProperties kafka, DeliveryProperties properties, JsonMapper json,
+			ObjectProvider<ObservationRegistry> observations) {
+		DeliveryQueue queue = new DeliveryQueue(kafka.buildProducerProperties(), properties, json);
+		// the delivery's record carries the request's trace (traceparent header), so the
+		// run it becomes in mission-service stays in the webhook's trace
+		observations.ifAvailable(queue::observeWith);
+		return queue;
 	}
 
 	@Bean

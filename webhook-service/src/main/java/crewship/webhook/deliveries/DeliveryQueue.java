@@ -67,6 +67,12 @@ public class DeliveryQueue implements DisposableBean {
 		this.properties = properties;
 	}
 
+	/** Sends observed: the current trace travels in each record's headers. */
+	void observeWith(io.micrometer.observation.ObservationRegistry registry) {
+		this.kafka.setObservationRegistry(registry);
+		this.kafka.setObservationEnabled(true);
+	}
+
 	/**
 	 * Sends the delivery keyed by its target (one target's deliveries stay ordered) and
 	 * waits for the broker's acknowledgement.

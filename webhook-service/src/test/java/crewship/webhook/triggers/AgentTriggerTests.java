@@ -133,6 +133,20 @@ class AgentTriggerTests {
 	}
 
 	@Test
+	void theDeliveryRecordCarriesTheTraceOfItsRequest() {
+		String traceId = java.util.HexFormat.of().formatHex(java.security.SecureRandom.getSeed(16));
+		Response response = trigger(verifiedFor(this.agentId), "{}", "X-Signature", signature(), "traceparent",
+				"00-" + traceId + "-00f067aa0ba902b7-01");
+		assertThat(response.status()).as(response.body()).isEqualTo(202);
+
+		// mission-service continues this trace for the run the delivery becomes
+		var header = recordsFor(this.agentId, 1).get(0).headers().lastHeader("traceparent");
+		assertThat(header).as("traceparent header").isNotNull();
+		assertThat(new String(header.value(), java.nio.charset.StandardCharsets.US_ASCII))
+			.startsWith("00-" + traceId + "-");
+	}
+
+	@Test
 	void theSameSignedDeliveryIsAcceptedEachTimeAndEnqueuedOnce() {
 		String signature = signature();
 		String timestamp = Long.toString(System.currentTimeMillis() / 1000);
