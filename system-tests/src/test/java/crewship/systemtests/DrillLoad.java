@@ -60,6 +60,9 @@ final class DrillLoad {
 
 	private final String workspaceId;
 
+	/** The writes {@link #verifyWrites} did not find. */
+	private final List<Outcome> lost = java.util.Collections.synchronizedList(new ArrayList<>());
+
 	/**
 	 * @param owner whose workspace the load reads and writes in
 	 * @param founder who creates the workspaces the load makes, so the owner's lists stay
@@ -78,6 +81,10 @@ final class DrillLoad {
 
 	String workspaceId() {
 		return this.workspaceId;
+	}
+
+	List<Outcome> lost() {
+		return List.copyOf(this.lost);
 	}
 
 	String ownerCookie() {
@@ -183,19 +190,28 @@ final class DrillLoad {
 			for (Outcome write : acknowledged) {
 				missing.add(readers.submit(() -> {
 					String id = write.createdId();
-					boolean present = switch (write.operation()) {
-						case "create workspace" ->
-							Client.get(gateway + "/api/v1/workspaces/" + id, "Cookie", this.founder.cookieHeader())
-								.status() == 200;
-						case "create crew" ->
-							Client.get(gateway + "/api/v1/crews/" + id + ws, "Cookie", cookie).status() == 200;
-						case "create project" ->
-							Client.get(gateway + "/api/v1/projects/" + id + ws, "Cookie", cookie).status() == 200;
-						case "create credential" ->
-							Client.get(gateway + "/api/v1/credentials/" + id + ws, "Cookie", cookie).status() == 200;
-						case "create pipeline webhook" -> webhookIds.contains(id);
+					if (write.operation().equals("create pipeline webhook")) {
+						return webhookIds.contains(id) ? null : write;
+					}
+					String url = switch (write.operation()) {
+						case "create workspace" -> gateway + "/api/v1/workspaces/" + id;
+						case "create crew" -> gateway + "/api/v1/crews/" + id + ws;
+						case "create project" -> gateway + "/api/v1/projects/" + id + ws;
+						case "create credential" -> gateway + "/api/v1/credentials/" + id + ws;
 						default -> throw new IllegalStateException(write.operation());
 					};
+					String reader = write.operation().equals("create workspace") ? this.founder.cookieHeader() : cookie;
+					// only a 404 (or a read that keeps failing) is a lost write, not one
+					// 503 of a service still settling
+					Response read = Client.get(url, "Cookie", reader);
+					for (int attempt = 1; attempt < 10 && read.status() != 200 && read.status() != 404; attempt++) {
+						OutageDrill.sleep(1000);
+						read = Client.get(url, "Cookie", reader);
+					}
+					boolean present = read.status() == 200;
+					if (!present) {
+						System.out.println("LOST (read back " + read.status() + "): " + write);
+					}
 					return present ? null : write;
 				}));
 			}
@@ -207,7 +223,7 @@ final class DrillLoad {
 				}
 			}
 			verified.put("lost", lost.size());
-			lost.stream().limit(10).forEach(gone -> System.out.println("LOST: " + gone));
+			this.lost.addAll(lost);
 			acknowledged.stream()
 				.filter(write -> !lost.contains(write))
 				.forEach(write -> verified.merge(write.service(), 1, Integer::sum));
