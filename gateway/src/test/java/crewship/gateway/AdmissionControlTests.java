@@ -66,6 +66,27 @@ class AdmissionControlTests {
 	}
 
 	@Test
+	void aPermitIsTakenOnlyBySubscribingAndGivenBackWhenTheChainThrows() {
+		// assembled but never subscribed (a filter above gave up first): nothing taken
+		Mono<Void> assembled = this.admission.filter(exchange(CREW, "/api/v1/crews"), chain(Mono.never()));
+		assertThat(this.admission.inFlight("crew-service")).isZero();
+		assertThat(assembled).isNotNull();
+
+		// a chain that throws rather than signalling its failure still gives its permit
+		// back
+		GatewayFilterChain throwing = exchange -> {
+			throw new IllegalStateException("no route to the service");
+		};
+		for (int i = 0; i < 5; i++) {
+			this.admission.filter(exchange(CREW, "/api/v1/crews"), throwing).onErrorComplete().block();
+		}
+		assertThat(this.admission.inFlight("crew-service")).isZero();
+		MockServerWebExchange after = exchange(CREW, "/api/v1/crews");
+		this.admission.filter(after, chain(Mono.empty())).block();
+		assertThat(after.getResponse().getStatusCode()).as("not shed").isNull();
+	}
+
+	@Test
 	void webSocketUpgradesAreNotCounted() {
 		MockServerWebExchange upgrade = MockServerWebExchange
 			.from(MockServerHttpRequest.get("/api/v1/crews").header("Upgrade", "websocket"));

@@ -87,11 +87,17 @@ public class AdmissionControl implements GlobalFilter, Ordered {
 			return chain.filter(exchange);
 		}
 		Bulkhead bulkhead = this.bulkheads.bulkhead(service);
-		if (!bulkhead.tryAcquirePermission()) {
-			this.meters.counter("crewship.gateway.admission.shed", "service", service).increment();
-			return shed(exchange, service);
-		}
-		return chain.filter(exchange).doFinally(signal -> bulkhead.onComplete());
+		// the permit is taken when the request is subscribed, not when the filter is
+		// assembled, and given back however it ends — a chain that throws instead of
+		// signalling an error included: a permit taken and never given back is a service
+		// shed for good once all of them are gone
+		return Mono.defer(() -> {
+			if (!bulkhead.tryAcquirePermission()) {
+				this.meters.counter("crewship.gateway.admission.shed", "service", service).increment();
+				return shed(exchange, service);
+			}
+			return Mono.defer(() -> chain.filter(exchange)).doFinally(signal -> bulkhead.onComplete());
+		});
 	}
 
 	/** Requests to a service now in flight from this replica (tests, metrics). */
