@@ -1,9 +1,6 @@
 package crewship.systemtests;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -76,8 +73,6 @@ class DatabaseRestartDrillSystemTests {
 	 */
 	static final Duration PROBE_TIMEOUT = Duration.ofSeconds(8);
 
-	private static final HttpClient PROBE = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-
 	static RunningSuite.Own own;
 
 	static Suite suite;
@@ -124,7 +119,7 @@ class DatabaseRestartDrillSystemTests {
 			probers.add(Thread.ofVirtual().name("readyz-" + service).start(() -> {
 				while (probing.get()) {
 					long sent = System.nanoTime();
-					int status = status(url);
+					int status = DrillLoad.probe(url, PROBE_TIMEOUT);
 					probes.get(service).add(new Probe(sent, System.nanoTime(), status));
 					OutageDrill.sleep(250);
 				}
@@ -429,22 +424,6 @@ class DatabaseRestartDrillSystemTests {
 			found.add("(could not look: " + ex.getMessage() + ")");
 		}
 		return found;
-	}
-
-	private static int status(String url) {
-		try {
-			return PROBE
-				.send(HttpRequest.newBuilder(URI.create(url)).timeout(PROBE_TIMEOUT).build(),
-						HttpResponse.BodyHandlers.discarding())
-				.statusCode();
-		}
-		catch (java.io.IOException ex) {
-			return -1;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return -1;
-		}
 	}
 
 }

@@ -239,4 +239,25 @@ final class DrillLoad {
 		return (millis.length == 0) ? 0 : millis[(int) Math.min(millis.length - 1, Math.floor(p * millis.length))];
 	}
 
+	private static final java.net.http.HttpClient PROBE = java.net.http.HttpClient.newBuilder()
+		.connectTimeout(java.time.Duration.ofSeconds(1))
+		.build();
+
+	/** The status a readiness (or any) probe of {@code url} answered; -1 for none. */
+	static int probe(String url, java.time.Duration timeout) {
+		try {
+			return PROBE
+				.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(timeout).build(),
+						java.net.http.HttpResponse.BodyHandlers.discarding())
+				.statusCode();
+		}
+		catch (java.io.IOException ex) {
+			return -1;
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return -1;
+		}
+	}
+
 }

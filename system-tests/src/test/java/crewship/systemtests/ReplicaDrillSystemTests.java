@@ -218,7 +218,8 @@ class ReplicaDrillSystemTests {
 		while (System.nanoTime() < deadline) {
 			// ready again means a new process (the supervisor saw the old one exit)
 			// answering
-			if (suite.pid(kill.service(), kill.replica()) != kill.pid() && status(url) == 200) {
+			if (suite.pid(kill.service(), kill.replica()) != kill.pid()
+					&& DrillLoad.probe(url, Duration.ofSeconds(2)) == 200) {
 				kill.readyAt()[0] = System.nanoTime();
 				return;
 			}
@@ -289,22 +290,6 @@ class ReplicaDrillSystemTests {
 			.limit(10)
 			.forEach(outcome -> table.append("  unacceptable: ").append(outcome).append('\n'));
 		System.out.println(table);
-	}
-
-	private static int status(String url) {
-		try {
-			return PROBE
-				.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(2)).build(),
-						HttpResponse.BodyHandlers.discarding())
-				.statusCode();
-		}
-		catch (java.io.IOException ex) {
-			return -1;
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return -1;
-		}
 	}
 
 	private static String body(String url) {

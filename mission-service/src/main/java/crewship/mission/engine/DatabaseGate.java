@@ -4,6 +4,7 @@ import java.sql.SQLTransientConnectionException;
 import java.time.Duration;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import org.slf4j.Logger;
@@ -58,18 +59,7 @@ public class DatabaseGate {
 	public <T> T call(Supplier<T> work) throws InterruptedException {
 		this.permits.acquire();
 		try {
-			long deadline = System.nanoTime() + this.connectionWait.toNanos();
-			Duration backoff = FIRST_BACKOFF;
-			while (true) {
-				try {
-					return work.get();
-				}
-				catch (RuntimeException ex) {
-					retryOrThrow(ex, backoff, deadline);
-					TimeUnit.NANOSECONDS.sleep(backoff.toNanos());
-					backoff = longer(backoff);
-				}
-			}
+			return retrying(work, backoff -> TimeUnit.NANOSECONDS.sleep(backoff.toNanos()));
 		}
 		finally {
 			this.permits.release();
@@ -82,33 +72,49 @@ public class DatabaseGate {
 	 */
 	public <T> T callUninterruptibly(Supplier<T> work) {
 		this.permits.acquireUninterruptibly();
-		boolean interrupted = false;
+		AtomicBoolean interrupted = new AtomicBoolean();
 		try {
-			long deadline = System.nanoTime() + this.connectionWait.toNanos();
-			Duration backoff = FIRST_BACKOFF;
-			while (true) {
-				try {
-					return work.get();
-				}
-				catch (RuntimeException ex) {
-					retryOrThrow(ex, backoff, deadline);
-					long until = System.nanoTime() + backoff.toNanos();
-					for (long left = backoff.toNanos(); left > 0; left = until - System.nanoTime()) {
-						try {
-							TimeUnit.NANOSECONDS.sleep(left);
-						}
-						catch (InterruptedException stop) {
-							interrupted = true;
-						}
+			return retrying(work, backoff -> {
+				long until = System.nanoTime() + backoff.toNanos();
+				for (long left = backoff.toNanos(); left > 0; left = until - System.nanoTime()) {
+					try {
+						TimeUnit.NANOSECONDS.sleep(left);
 					}
-					backoff = longer(backoff);
+					catch (InterruptedException stop) {
+						interrupted.set(true);
+					}
 				}
-			}
+			});
+		}
+		catch (InterruptedException ex) {
+			throw new IllegalStateException("An uninterruptible wait was interrupted", ex);
 		}
 		finally {
 			this.permits.release();
-			if (interrupted) {
+			if (interrupted.get()) {
 				Thread.currentThread().interrupt();
+			}
+		}
+	}
+
+	/** How a caller waits between tries. */
+	private interface Pause {
+
+		void sleep(Duration backoff) throws InterruptedException;
+
+	}
+
+	private <T> T retrying(Supplier<T> work, Pause pause) throws InterruptedException {
+		long deadline = System.nanoTime() + this.connectionWait.toNanos();
+		Duration backoff = FIRST_BACKOFF;
+		while (true) {
+			try {
+				return work.get();
+			}
+			catch (RuntimeException ex) {
+				retryOrThrow(ex, backoff, deadline);
+				pause.sleep(backoff);
+				backoff = longer(backoff);
 			}
 		}
 	}
