@@ -62,6 +62,12 @@ final class BenchSuite {
 		finally {
 			suite.close();
 			suite.dropDatabases();
+			if (Boolean.getBoolean("bench.keep-logs")) { // -Dbench.keep-logs=true: the
+															// services' logs stay
+				Path kept = dataDir.resolveSibling(dataDirName + "-logs");
+				deleteRecursively(kept);
+				java.nio.file.Files.move(dataDir.resolve("logs"), kept);
+			}
 			deleteRecursively(dataDir);
 		}
 		System.exit(0);

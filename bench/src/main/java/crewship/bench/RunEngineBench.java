@@ -15,12 +15,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -39,30 +37,31 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The run engine (mission-service) with its local runtime, two measures:
+ * The run engine (mission-service), four measures (choose with {@code -Dbench.phases},
+ * default {@code local,latency,llm,held}). Starts its own suite like the other
+ * benchmarks; run with
+ * {@code ./mvnw -Pbench -pl bench exec:java -Dexec.mainClass=crewship.bench.RunEngineBench}.
  * <ol>
- * <li><b>runs/s</b>: {@code -Dbench.runs} (2,000) agent webhook deliveries written
+ * <li><b>local</b>, runs/s: {@code -Dbench.runs} (2,000) agent webhook deliveries written
  * straight to {@code crewship.webhook.deliveries.v1} (as webhook-service enqueues them),
  * round-robin over {@code -Dbench.agents} (20) agents; the time from the first send until
  * the runs API counts them all COMPLETED gives runs/s through the consumer, the claims
  * and execution (the local runtime streams four chunks 10 ms apart per run). The engine's
  * caps are lifted so the claim and the database, not a cap, are measured;</li>
- * <li><b>webhook accepted → RUNNING</b>: {@code -Dbench.samples} (500) signed deliveries
- * through the gateway, one agent per worker and one delivery in flight per agent: the
- * time from the 202 to the run's {@code started_at} (the engine's claim, read from its
- * {@code run.started} event on {@code crewship.mission.v1}), p50/p99/max — the target is
- * p99 ≤ 250 ms — split into the wait until the run exists (Kafka, the trigger consumer)
- * and until it is claimed;</li> Starts its own suite like the other benchmarks. Run with
- * {@code ./mvnw -Pbench -pl bench exec:java -Dexec.mainClass=crewship.bench.RunEngineBench}.
- * <p>
- * <li><b>runs/s on the LLM runtime</b>: the same {@code -Dbench.runs} deliveries for
+ * <li><b>latency</b>, webhook accepted → RUNNING: after {@code -Dbench.warmup} (1,500)
+ * unmeasured signed deliveries through the gateway, {@code -Dbench.samples} (300) at each
+ * offered rate of {@code -Dbench.rates} (5,10,15,20 per second), open loop; p50/p99/max
+ * from the delivery's record on the work-queue topic to the run's {@code started_at}
+ * (target p99 ≤ 250 ms), split at the run's {@code created_at}, and the sender's own view
+ * beside it;</li>
+ * <li><b>llm</b>, runs/s on the LLM runtime: the same {@code -Dbench.runs} deliveries for
  * agents of a second crew whose {@code ANTHROPIC_API_KEY} slot is bound to a vault
  * credential, so the engine runs them on its LLM runtime against a provider stand-in
  * (Anthropic's streamed Messages answer after {@code -Dbench.provider-delay-ms}, 200 ms):
  * runs/s and the most provider calls the engine held at once;</li>
- * <li><b>provider calls held at once</b>: {@code -Dbench.held} (400) deliveries while the
- * stand-in answers after {@code -Dbench.held-delay-ms} (15 s, a model's time): the most
- * calls the engine held open together (target ≥ 200).</li>
+ * <li><b>held</b>, provider calls held at once: {@code -Dbench.held} (400) deliveries
+ * while the stand-in answers after {@code -Dbench.held-delay-ms} (15 s, a model's time):
+ * the most calls the engine held open together (target ≥ 200).</li>
  * </ol>
  */
 public final class RunEngineBench {
@@ -75,7 +74,7 @@ public final class RunEngineBench {
 	public static void main(String[] args) throws Exception {
 		int runs = Integer.getInteger("bench.runs", 2000);
 		int agents = Integer.getInteger("bench.agents", 20);
-		int samples = Integer.getInteger("bench.samples", 500);
+		int samples = Integer.getInteger("bench.samples", 300);
 		Duration providerDelay = Duration.ofMillis(Integer.getInteger("bench.provider-delay-ms", 200));
 		try (ProviderStandIn provider = new ProviderStandIn(providerDelay)) {
 			BenchSuite.run("suite-data-engine",
@@ -99,46 +98,263 @@ public final class RunEngineBench {
 			.build();
 		String gateway = suite.gatewayUrl();
 		Setup setup = setUp(http, gateway, suite.gatewayInternalUrl(), dataDir, "engine", agentCount);
+		// -Dbench.phases=local,latency measures only those (a shorter loop while tuning
+		// one)
+		Set<String> phases = Set.of(System.getProperty("bench.phases", "local,latency,llm,held").split(","));
 
 		// 1. runs/s
-		runsPerSecond("Engine, local runtime", http, gateway, suite.kafkaBootstrapServers(), setup, runs);
+		if (phases.contains("local")) {
+			runsPerSecond("Engine, local runtime", http, gateway, suite.kafkaBootstrapServers(), setup, runs);
+		}
 
 		// 2. webhook accepted → RUNNING
-		List<Sample> latencies = acceptedToRunning(http, gateway, suite.kafkaBootstrapServers(), setup, samples);
-		Histogram latency = new Histogram(3);
-		Histogram queued = new Histogram(3);
-		Histogram claimed = new Histogram(3);
-		for (Sample sample : latencies) {
-			JsonNode run = get(http, gateway, setup, "/api/v1/runs/" + sample.runId() + "?");
-			Instant created = Instant.parse(run.get("created_at").asString());
-			latency.recordValue(micros(sample.acceptedAt(), sample.startedAt()));
-			queued.recordValue(micros(sample.acceptedAt(), created));
-			claimed.recordValue(micros(created, sample.startedAt()));
+		if (phases.contains("latency")) {
+			acceptedToRunning(http, gateway, suite.kafkaBootstrapServers(), setup, samples);
 		}
-		print("Webhook accepted (202) → RUNNING", latency, " (target p99 ≤ 250 ms)");
-		print("  of which 202 → run created (Kafka, consumer)", queued, "");
-		print("  of which run created → claimed (engine)", claimed, "");
+		if (!phases.contains("llm") && !phases.contains("held")) {
+			return;
+		}
 
 		// 3. runs/s on the LLM runtime against the provider stand-in
 		Setup llm = setUp(http, gateway, suite.gatewayInternalUrl(), dataDir, "llm", agentCount);
 		bindProviderKey(http, gateway, llm);
-		long callsBefore = provider.calls();
-		runsPerSecond("Engine, LLM runtime (provider answers in " + provider.delay().toMillis() + " ms)", http, gateway,
-				suite.kafkaBootstrapServers(), llm, runs);
-		System.out.printf("  provider calls: %d, at most %d at once%n", provider.calls() - callsBefore,
-				provider.peak());
+		if (phases.contains("llm")) {
+			long callsBefore = provider.calls();
+			runsPerSecond("Engine, LLM runtime (provider answers in " + provider.delay().toMillis() + " ms)", http,
+					gateway, suite.kafkaBootstrapServers(), llm, runs);
+			System.out.printf("  provider calls: %d, at most %d at once%n", provider.calls() - callsBefore,
+					provider.peak());
+		}
 
 		// 4. provider calls held at once: a model answers in seconds, not in 200 ms; with
 		// such answers the engine must keep hundreds of calls open (target ≥ 200) without
 		// running out of threads or connections
-		int held = Integer.getInteger("bench.held", 400);
-		Duration heldDelay = Duration.ofMillis(Integer.getInteger("bench.held-delay-ms", 15000));
-		provider.answerAfter(heldDelay);
-		callsBefore = provider.calls();
-		runsPerSecond("Engine, LLM runtime (provider answers in " + heldDelay.toMillis() + " ms)", http, gateway,
-				suite.kafkaBootstrapServers(), llm, held);
-		System.out.printf("  provider calls: %d, at most %d at once (target ≥ 200)%n", provider.calls() - callsBefore,
-				provider.peak());
+		if (phases.contains("held")) {
+			int held = Integer.getInteger("bench.held", 400);
+			Duration heldDelay = Duration.ofMillis(Integer.getInteger("bench.held-delay-ms", 15000));
+			provider.answerAfter(heldDelay);
+			long callsBefore = provider.calls();
+			runsPerSecond("Engine, LLM runtime (provider answers in " + heldDelay.toMillis() + " ms)", http, gateway,
+					suite.kafkaBootstrapServers(), llm, held);
+			System.out.printf("  provider calls: %d, at most %d at once (target ≥ 200)%n",
+					provider.calls() - callsBefore, provider.peak());
+		}
+	}
+
+	/**
+	 * Webhook accepted → RUNNING at fixed offered rates ({@code -Dbench.rates},
+	 * deliveries per second, default 5,10,15,20): an open loop — each agent sends on its
+	 * own schedule whether or not its earlier runs started, so a slow stretch is measured
+	 * rather than hidden (no coordinated omission) — after {@code -Dbench.warmup} (1,500)
+	 * unmeasured deliveries have compiled the path. Each delivery is timed from its 202
+	 * to its run's {@code started_at}, split at the run's {@code created_at}. A closed
+	 * loop with no pause between sends (as this phase once was) measures the suite at
+	 * saturation: its latency is only the queue that saturation builds.
+	 */
+	private static void acceptedToRunning(HttpClient http, String gateway, String kafka, Setup setup, int samples)
+			throws Exception {
+		int warmup = Integer.getInteger("bench.warmup", 1500);
+		try (StartedRuns started = new StartedRuns(kafka, setup)) {
+			long completedBefore = completed(http, gateway, setup);
+			List<Sample> warm = send(http, gateway, setup, started, warmup, 0);
+			long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+			while (completed(http, gateway, setup) < completedBefore + warm.size() && System.nanoTime() < deadline) {
+				Thread.sleep(200);
+			}
+			System.out.printf("%nWarm-up: %d deliveries through the gateway, their runs completed%n", warm.size());
+			for (String rate : System.getProperty("bench.rates", "5,10,15,20").split(",")) {
+				double perSecond = Double.parseDouble(rate.trim());
+				started.clear();
+				List<Sample> measured = send(http, gateway, setup, started, samples, perSecond);
+				Histogram latency = new Histogram(3);
+				Histogram queued = new Histogram(3);
+				Histogram claimed = new Histogram(3);
+				Histogram accepted = new Histogram(3);
+				Histogram fromAnswer = new Histogram(3);
+				for (Sample sample : measured) {
+					JsonNode run = get(http, gateway, setup, "/api/v1/runs/" + sample.runId() + "?");
+					Instant created = Instant.parse(run.get("created_at").asString());
+					latency.recordValue(micros(sample.enqueuedAt(), sample.startedAt()));
+					queued.recordValue(micros(sample.enqueuedAt(), created));
+					claimed.recordValue(micros(created, sample.startedAt()));
+					accepted.recordValue(micros(sample.sentAt(), sample.acceptedAt()));
+					fromAnswer.recordValue(micros(sample.acceptedAt(), sample.startedAt()));
+				}
+				System.out.printf("%nOffered %.0f deliveries/s (open loop over %d agents):%n", perSecond,
+						setup.agents().size());
+				print("Webhook accepted (on Kafka) → RUNNING", latency, " (target p99 ≤ 250 ms)");
+				print("  of which accepted → run created (Kafka, consumer)", queued, "");
+				print("  of which run created → claimed (engine)", claimed, "");
+				print("  the sender's 202 → RUNNING (0 when the run started first)", fromAnswer, "");
+				print("  the sender's POST → 202 (gateway, vault, webhook-service, Kafka ack)", accepted, "");
+			}
+		}
+	}
+
+	/**
+	 * Sends {@code count} signed deliveries through the gateway, round-robin over the
+	 * agents: at {@code perSecond} offered in all (each agent on its own schedule), or,
+	 * when it is 0, as fast as each agent's previous send is answered. Returns each
+	 * accepted delivery with its run's start, matched per agent in order (one agent's
+	 * deliveries share a partition, so its runs are created and claimed in the order they
+	 * were sent).
+	 */
+	private static List<Sample> send(HttpClient http, String gateway, Setup setup, StartedRuns started, int count,
+			double perSecond) throws Exception {
+		int agents = setup.agents().size();
+		Map<String, List<Instant[]>> acceptedByAgent = new ConcurrentHashMap<>();
+		Map<String, AtomicLong> refused = new java.util.concurrent.ConcurrentSkipListMap<>();
+		AtomicLong notStarted = new AtomicLong();
+		long t0 = System.nanoTime() + 100_000_000L;
+		List<Thread> senders = new ArrayList<>();
+		for (int a = 0; a < agents; a++) {
+			Agent agent = setup.agents().get(a);
+			List<Instant[]> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+			acceptedByAgent.put(agent.agentId(), accepted);
+			int first = a;
+			senders.add(Thread.ofVirtual().start(() -> {
+				for (int n = first; n < count; n += agents) {
+					if (perSecond > 0) {
+						long wait = t0 + (long) (n * 1e9 / perSecond) - System.nanoTime();
+						if (wait > 0) {
+							java.util.concurrent.locks.LockSupport.parkNanos(wait);
+						}
+					}
+					String body = WebhookIngestion.body();
+					try {
+						Instant sentAt = Instant.now();
+						HttpResponse<String> answer = http.send(HttpRequest
+							.newBuilder(URI.create(gateway + "/api/v1/webhooks/" + agent.crewId() + "/"
+									+ agent.agentId() + "/trigger"))
+							.header("Content-Type", "application/json")
+							.header("X-Signature", WebhookIngestion.hmac(agent.secret(), body))
+							.POST(HttpRequest.BodyPublishers.ofString(body))
+							.build(), HttpResponse.BodyHandlers.ofString());
+						if (answer.statusCode() == 202) {
+							accepted.add(new Instant[] { sentAt, Instant.now() });
+						}
+						else {
+							String detail = JSON.readTree(answer.body()).path("detail").asString("");
+							refused.computeIfAbsent(answer.statusCode() + " " + detail, key -> new AtomicLong())
+								.incrementAndGet();
+						}
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						return;
+					}
+					catch (Exception ex) {
+						refused.computeIfAbsent(ex.getClass().getSimpleName(), key -> new AtomicLong())
+							.incrementAndGet();
+					}
+				}
+			}));
+		}
+		for (Thread sender : senders) {
+			sender.join();
+		}
+		List<Sample> samples = new ArrayList<>();
+		for (Agent agent : setup.agents()) {
+			List<Instant[]> accepted = acceptedByAgent.get(agent.agentId());
+			List<Started> runs = started.await(agent.agentId(), accepted.size(), Duration.ofSeconds(60));
+			List<Instant> enqueued = started.enqueued(agent.agentId());
+			for (int i = 0; i < Math.min(Math.min(accepted.size(), runs.size()), enqueued.size()); i++) {
+				samples.add(new Sample(accepted.get(i)[0], enqueued.get(i), accepted.get(i)[1], runs.get(i).runId(),
+						runs.get(i).startedAt()));
+			}
+			if (runs.size() < accepted.size()) {
+				notStarted.addAndGet(accepted.size() - runs.size());
+			}
+		}
+		if (!refused.isEmpty() || notStarted.get() > 0) {
+			System.out.printf("(refused: %s; accepted but never started: %d)%n", refused, notStarted.get());
+		}
+		return samples;
+	}
+
+	/**
+	 * Per agent, in order: when each of its deliveries was put on the work-queue topic
+	 * (the record's timestamp, taken by webhook-service's producer as it sends; the 202
+	 * follows the acknowledgement) and the {@code run.started} of each of its runs.
+	 */
+	private static final class StartedRuns implements AutoCloseable {
+
+		private final Map<String, List<Started>> byAgent = new ConcurrentHashMap<>();
+
+		private final Map<String, List<Instant>> enqueuedByAgent = new ConcurrentHashMap<>();
+
+		private final AtomicBoolean reading = new AtomicBoolean(true);
+
+		private final Thread reader;
+
+		StartedRuns(String kafka, Setup setup) throws InterruptedException {
+			for (Agent agent : setup.agents()) {
+				this.byAgent.put(agent.agentId(), java.util.Collections.synchronizedList(new ArrayList<>()));
+				this.enqueuedByAgent.put(agent.agentId(), java.util.Collections.synchronizedList(new ArrayList<>()));
+			}
+			Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
+					ConsumerConfig.GROUP_ID_CONFIG, "bench-engine-" + UUID.randomUUID(),
+					ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest", ConsumerConfig.ISOLATION_LEVEL_CONFIG,
+					"read_committed");
+			this.reader = Thread.ofPlatform().daemon().start(() -> {
+				try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+						new StringDeserializer())) {
+					consumer.subscribe(List.of("crewship.mission.v1", DELIVERIES));
+					while (this.reading.get()) {
+						for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
+							JsonNode event = JSON.readTree(record.value());
+							if (DELIVERIES.equals(record.topic())) {
+								List<Instant> enqueued = this.enqueuedByAgent
+									.get(event.path("data").path("target_id").asString(""));
+								if (enqueued != null) {
+									enqueued.add(Instant.ofEpochMilli(record.timestamp()));
+								}
+							}
+							else if ("run.started".equals(event.path("type").asString(""))) {
+								JsonNode data = event.get("data");
+								List<Started> runs = this.byAgent.get(data.path("agent_id").asString(""));
+								if (runs != null) {
+									runs.add(new Started(data.get("id").asString(),
+											Instant.parse(data.get("started_at").asString())));
+								}
+							}
+						}
+					}
+				}
+			});
+			Thread.sleep(3000); // the reader's group joined and sits at the end of the
+								// topic
+		}
+
+		void clear() {
+			this.byAgent.values().forEach(List::clear);
+			this.enqueuedByAgent.values().forEach(List::clear);
+		}
+
+		List<Instant> enqueued(String agentId) {
+			List<Instant> enqueued = this.enqueuedByAgent.get(agentId);
+			synchronized (enqueued) {
+				return new ArrayList<>(enqueued);
+			}
+		}
+
+		List<Started> await(String agentId, int count, Duration wait) throws InterruptedException {
+			List<Started> runs = this.byAgent.get(agentId);
+			long deadline = System.nanoTime() + wait.toNanos();
+			while (runs.size() < count && System.nanoTime() < deadline) {
+				Thread.sleep(50);
+			}
+			synchronized (runs) {
+				return new ArrayList<>(runs);
+			}
+		}
+
+		@Override
+		public void close() throws InterruptedException {
+			this.reading.set(false);
+			this.reader.join(5000);
+		}
+
 	}
 
 	/**
@@ -255,8 +471,11 @@ public final class RunEngineBench {
 				histogram.getValueAtPercentile(99) / 1000.0, histogram.getMaxValue() / 1000.0, suffix);
 	}
 
-	/** One delivery: when the gateway answered 202, and its run's id and start. */
-	record Sample(Instant acceptedAt, String runId, Instant startedAt) {
+	/**
+	 * One delivery: when it was sent, when webhook-service put it on the topic, when the
+	 * sender had its 202, its run's id and start.
+	 */
+	record Sample(Instant sentAt, Instant enqueuedAt, Instant acceptedAt, String runId, Instant startedAt) {
 	}
 
 	/** A run's {@code run.started}: its id and {@code started_at}. */
@@ -297,85 +516,6 @@ public final class RunEngineBench {
 	 * that agent's next {@code run.started}; the latency is its {@code started_at} minus
 	 * the 202 (one clock: the bench and the suite share the machine).
 	 */
-	private static List<Sample> acceptedToRunning(HttpClient http, String gateway, String kafka, Setup setup,
-			int samples) throws Exception {
-		Map<String, BlockingQueue<Started>> startedByAgent = new ConcurrentHashMap<>();
-		setup.agents().forEach(agent -> startedByAgent.put(agent.agentId(), new LinkedBlockingQueue<>()));
-		AtomicBoolean reading = new AtomicBoolean(true);
-		Thread reader = Thread.ofPlatform().daemon().start(() -> {
-			Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
-					ConsumerConfig.GROUP_ID_CONFIG, "bench-engine-" + UUID.randomUUID(),
-					ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest", ConsumerConfig.ISOLATION_LEVEL_CONFIG,
-					"read_committed");
-			try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-					new StringDeserializer())) {
-				consumer.subscribe(List.of("crewship.mission.v1"));
-				while (reading.get()) {
-					for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(100))) {
-						JsonNode event = JSON.readTree(record.value());
-						if ("run.started".equals(event.path("type").asString(""))) {
-							JsonNode data = event.get("data");
-							BlockingQueue<Started> queue = startedByAgent.get(data.path("agent_id").asString(""));
-							if (queue != null) {
-								queue.add(new Started(data.get("id").asString(),
-										Instant.parse(data.get("started_at").asString())));
-							}
-						}
-					}
-				}
-			}
-		});
-		Thread.sleep(3000); // the reader's group joined and sits at the end of the topic
-		List<Sample> recorded = java.util.Collections.synchronizedList(new ArrayList<>());
-		AtomicLong next = new AtomicLong();
-		AtomicLong errors = new AtomicLong();
-		List<Thread> workers = new ArrayList<>();
-		for (Agent agent : setup.agents()) {
-			workers.add(Thread.ofVirtual().start(() -> {
-				BlockingQueue<Started> started = startedByAgent.get(agent.agentId());
-				while (next.getAndIncrement() < samples) {
-					String body = WebhookIngestion.body();
-					try {
-						HttpResponse<String> accepted = http.send(HttpRequest
-							.newBuilder(URI.create(gateway + "/api/v1/webhooks/" + agent.crewId() + "/"
-									+ agent.agentId() + "/trigger"))
-							.header("Content-Type", "application/json")
-							.header("X-Signature", WebhookIngestion.hmac(agent.secret(), body))
-							.POST(HttpRequest.BodyPublishers.ofString(body))
-							.build(), HttpResponse.BodyHandlers.ofString());
-						Instant acceptedAt = Instant.now();
-						if (accepted.statusCode() != 202) {
-							errors.incrementAndGet();
-							continue;
-						}
-						Started run = started.poll(30, TimeUnit.SECONDS);
-						if (run == null) {
-							errors.incrementAndGet();
-							continue;
-						}
-						recorded.add(new Sample(acceptedAt, run.runId(), run.startedAt()));
-					}
-					catch (InterruptedException ex) {
-						Thread.currentThread().interrupt();
-						return;
-					}
-					catch (Exception ex) {
-						errors.incrementAndGet();
-					}
-				}
-			}));
-		}
-		for (Thread worker : workers) {
-			worker.join();
-		}
-		reading.set(false);
-		reader.join(5000);
-		if (errors.get() > 0) {
-			System.out.printf("(%d deliveries were refused or never started)%n", errors.get());
-		}
-		return recorded;
-	}
-
 	/**
 	 * The owner, a crew and its agents, each with a signing secret minted by the vault.
 	 */
