@@ -62,8 +62,8 @@ final class BenchSuite {
 		finally {
 			suite.close();
 			suite.dropDatabases();
-			if (Boolean.getBoolean("bench.keep-logs")) { // -Dbench.keep-logs=true: the
-															// services' logs stay
+			// -Dbench.keep-logs=true: the services' logs stay, beside the data directory
+			if (Boolean.getBoolean("bench.keep-logs")) {
 				Path kept = dataDir.resolveSibling(dataDirName + "-logs");
 				deleteRecursively(kept);
 				java.nio.file.Files.move(dataDir.resolve("logs"), kept);

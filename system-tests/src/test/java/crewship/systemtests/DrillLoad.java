@@ -1,5 +1,10 @@
 package crewship.systemtests;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -239,19 +244,17 @@ final class DrillLoad {
 		return (millis.length == 0) ? 0 : millis[(int) Math.min(millis.length - 1, Math.floor(p * millis.length))];
 	}
 
-	private static final java.net.http.HttpClient PROBE = java.net.http.HttpClient.newBuilder()
-		.connectTimeout(java.time.Duration.ofSeconds(1))
-		.build();
+	private static final HttpClient PROBE = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
 	/** The status a readiness (or any) probe of {@code url} answered; -1 for none. */
-	static int probe(String url, java.time.Duration timeout) {
+	static int probe(String url, Duration timeout) {
 		try {
 			return PROBE
-				.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).timeout(timeout).build(),
-						java.net.http.HttpResponse.BodyHandlers.discarding())
+				.send(HttpRequest.newBuilder(URI.create(url)).timeout(timeout).build(),
+						HttpResponse.BodyHandlers.discarding())
 				.statusCode();
 		}
-		catch (java.io.IOException ex) {
+		catch (IOException ex) {
 			return -1;
 		}
 		catch (InterruptedException ex) {
