@@ -13,14 +13,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 
 import org.HdrHistogram.Histogram;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -203,13 +206,13 @@ public final class RunEngineBench {
 			double perSecond) throws Exception {
 		int agents = setup.agents().size();
 		Map<String, List<Instant[]>> acceptedByAgent = new ConcurrentHashMap<>();
-		Map<String, AtomicLong> refused = new java.util.concurrent.ConcurrentSkipListMap<>();
+		Map<String, AtomicLong> refused = new ConcurrentSkipListMap<>();
 		AtomicLong notStarted = new AtomicLong();
 		long t0 = System.nanoTime() + 100_000_000L;
 		List<Thread> senders = new ArrayList<>();
 		for (int a = 0; a < agents; a++) {
 			Agent agent = setup.agents().get(a);
-			List<Instant[]> accepted = java.util.Collections.synchronizedList(new ArrayList<>());
+			List<Instant[]> accepted = Collections.synchronizedList(new ArrayList<>());
 			acceptedByAgent.put(agent.agentId(), accepted);
 			int first = a;
 			senders.add(Thread.ofVirtual().start(() -> {
@@ -217,7 +220,7 @@ public final class RunEngineBench {
 					if (perSecond > 0) {
 						long wait = t0 + (long) (n * 1e9 / perSecond) - System.nanoTime();
 						if (wait > 0) {
-							java.util.concurrent.locks.LockSupport.parkNanos(wait);
+							LockSupport.parkNanos(wait);
 						}
 					}
 					String body = WebhookIngestion.body();
@@ -289,8 +292,8 @@ public final class RunEngineBench {
 
 		StartedRuns(String kafka, Setup setup) throws InterruptedException {
 			for (Agent agent : setup.agents()) {
-				this.byAgent.put(agent.agentId(), java.util.Collections.synchronizedList(new ArrayList<>()));
-				this.enqueuedByAgent.put(agent.agentId(), java.util.Collections.synchronizedList(new ArrayList<>()));
+				this.byAgent.put(agent.agentId(), Collections.synchronizedList(new ArrayList<>()));
+				this.enqueuedByAgent.put(agent.agentId(), Collections.synchronizedList(new ArrayList<>()));
 			}
 			Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka,
 					ConsumerConfig.GROUP_ID_CONFIG, "bench-engine-" + UUID.randomUUID(),
