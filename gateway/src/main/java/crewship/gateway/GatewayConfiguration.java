@@ -126,14 +126,15 @@ class GatewayConfiguration {
 	}
 
 	/**
-	 * Sheds what a service cannot take before its breaker sees it: a busy service must
-	 * not look like a broken one.
+	 * Queues a burst and sheds a sustained excess before a service's breaker sees it: a
+	 * busy service must not look like a broken one.
 	 */
 	@Bean
 	AdmissionControl admissionControl(GatewayProperties properties,
 			@Value("${crewship.gateway.admission.max-concurrent-per-service:256}") int maxConcurrent,
-			MeterRegistry meters) {
-		return new AdmissionControl(properties.services(), maxConcurrent, meters);
+			@Value("${crewship.gateway.admission.max-queued-per-service:1024}") int maxQueued,
+			@Value("${crewship.gateway.admission.max-wait:5s}") Duration maxWait, MeterRegistry meters) {
+		return new AdmissionControl(properties.services(), maxConcurrent, maxQueued, maxWait, meters);
 	}
 
 	@Bean

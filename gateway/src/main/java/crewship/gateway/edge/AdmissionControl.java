@@ -6,9 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.github.resilience4j.bulkhead.Bulkhead;
-import io.github.resilience4j.bulkhead.BulkheadConfig;
-import io.github.resilience4j.bulkhead.BulkheadRegistry;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import reactor.core.publisher.Mono;
@@ -27,14 +24,19 @@ import org.springframework.web.server.ServerWebExchange;
 
 /**
  * Admission control per service on this replica: at most {@code maxConcurrent} requests
- * in flight to one service; the excess is shed at once with 503 + {@code Retry-After}.
+ * in flight to one service, then up to {@code maxQueued} more waiting (in arrival order,
+ * without holding a thread) for at most {@code maxWait}; only what is beyond that is
+ * shed, with 503 + {@code Retry-After}. A burst — a thousand browsers fetching WebSocket
+ * tokens after a realtime restart — waits a moment instead of being refused; a sustained
+ * excess still fills the queue and is shed, so latency grows by at most {@code maxWait}.
  * <p>
  * Why here and not Spring Cloud CircuitBreaker's built-in bulkhead: that one (25 calls,
  * no wait) sits <i>inside</i> the route's circuit breaker, so every refusal counted as a
  * failure of the service — at 32–64 connections the breaker opened on a healthy service
  * and refused everything for its whole open window. A busy service is not a broken one:
  * this filter runs before the route filters, so a shed request never reaches the breaker,
- * which now opens only on the service's own failures (refused connections, timeouts).
+ * which now opens only on the service's own failures (refused connections, timeouts), and
+ * the time a request waited here is not counted against the breaker's time limit.
  * <p>
  * WebSocket upgrades and event streams are not counted: they are long-lived by design and
  * would hold a permit for their whole life (realtime-service bounds its own sockets).
@@ -48,7 +50,7 @@ public class AdmissionControl implements GlobalFilter, Ordered {
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
-	private final BulkheadRegistry bulkheads;
+	private final Map<String, ServicePermits> permits = new HashMap<>();
 
 	private final Map<String, String> servicesByAuthority = new HashMap<>();
 
@@ -57,22 +59,23 @@ public class AdmissionControl implements GlobalFilter, Ordered {
 	/**
 	 * @param services each service's base URL by name (a route's URI names its service)
 	 * @param maxConcurrent requests in flight to one service from this replica
+	 * @param maxQueued requests waiting for one of those permits, beyond which they are
+	 * shed at once
+	 * @param maxWait how long a request waits for a permit before it is shed
 	 */
-	public AdmissionControl(Map<String, URI> services, int maxConcurrent, MeterRegistry meters) {
-		this.bulkheads = BulkheadRegistry.of(BulkheadConfig.custom()
-			.maxConcurrentCalls(maxConcurrent)
-			.maxWaitDuration(Duration.ZERO)
-			// never blocks: a wait here would park a Netty event-loop thread
-			.build());
+	public AdmissionControl(Map<String, URI> services, int maxConcurrent, int maxQueued, Duration maxWait,
+			MeterRegistry meters) {
 		services.forEach((name, uri) -> this.servicesByAuthority.put(authority(uri), name));
 		this.meters = meters;
-		// in flight per service, and the shed count from zero, so a dashboard shows both
-		// before the first refusal
+		// in flight and waiting per service, and the shed count from zero, so a dashboard
+		// shows all three before the first refusal
 		services.keySet().forEach(name -> {
-			Bulkhead bulkhead = this.bulkheads.bulkhead(name);
-			Gauge
-				.builder("crewship.gateway.admission.in_flight", bulkhead,
-						b -> maxConcurrent - b.getMetrics().getAvailableConcurrentCalls())
+			ServicePermits permits = new ServicePermits(maxConcurrent, maxQueued, maxWait);
+			this.permits.put(name, permits);
+			Gauge.builder("crewship.gateway.admission.in_flight", permits, ServicePermits::inFlight)
+				.tag("service", name)
+				.register(meters);
+			Gauge.builder("crewship.gateway.admission.queued", permits, ServicePermits::queued)
 				.tag("service", name)
 				.register(meters);
 			meters.counter("crewship.gateway.admission.shed", "service", name);
@@ -86,25 +89,27 @@ public class AdmissionControl implements GlobalFilter, Ordered {
 		if (service == null || isLongLived(exchange)) {
 			return chain.filter(exchange);
 		}
-		Bulkhead bulkhead = this.bulkheads.bulkhead(service);
+		ServicePermits permits = this.permits.get(service);
 		// the permit is taken when the request is subscribed, not when the filter is
 		// assembled, and given back however it ends — a chain that throws instead of
 		// signalling an error included: a permit taken and never given back is a service
 		// shed for good once all of them are gone
-		return Mono.defer(() -> {
-			if (!bulkhead.tryAcquirePermission()) {
+		return Mono.defer(permits::acquire)
+			.then(Mono.defer(() -> chain.filter(exchange)).doFinally(signal -> permits.release()))
+			.onErrorResume(ServicePermits.Refused.class, refused -> {
 				this.meters.counter("crewship.gateway.admission.shed", "service", service).increment();
 				return shed(exchange, service);
-			}
-			return Mono.defer(() -> chain.filter(exchange)).doFinally(signal -> bulkhead.onComplete());
-		});
+			});
 	}
 
 	/** Requests to a service now in flight from this replica (tests, metrics). */
 	public int inFlight(String service) {
-		Bulkhead bulkhead = this.bulkheads.bulkhead(service);
-		return bulkhead.getBulkheadConfig().getMaxConcurrentCalls()
-				- bulkhead.getMetrics().getAvailableConcurrentCalls();
+		return this.permits.get(service).inFlight();
+	}
+
+	/** Requests to a service waiting for a permit on this replica (tests, metrics). */
+	public int queued(String service) {
+		return this.permits.get(service).queued();
 	}
 
 	private static boolean isLongLived(ServerWebExchange exchange) {
