@@ -39,6 +39,8 @@ final class AuthServiceStandIn {
 
 	private static final Map<String, String> LIVE_SESSIONS = new ConcurrentHashMap<>();
 
+	private static final Map<String, AtomicInteger> SESSION_FAILURES = new ConcurrentHashMap<>();
+
 	private static final Map<String, String> ENTITIES = new ConcurrentHashMap<>();
 
 	private static final Map<String, AtomicInteger> LOOKUPS = new ConcurrentHashMap<>();
@@ -61,6 +63,14 @@ final class AuthServiceStandIn {
 
 	static void live(String sessionId, String userId) {
 		LIVE_SESSIONS.put(sessionId, userId);
+	}
+
+	/**
+	 * The next {@code times} questions on the session are answered 503, as under
+	 * overload.
+	 */
+	static void failSessionLookups(String sessionId, int times) {
+		SESSION_FAILURES.put(sessionId, new AtomicInteger(times));
 	}
 
 	static void revoke(String sessionId) {
@@ -134,6 +144,11 @@ final class AuthServiceStandIn {
 				}
 				else if (path.startsWith("/api/v1/internal/auth/sessions/")) {
 					String sessionId = path.substring(path.lastIndexOf('/') + 1);
+					AtomicInteger failures = SESSION_FAILURES.get(sessionId);
+					if (failures != null && failures.getAndDecrement() > 0) {
+						answer(exchange, 503, "{\"status\":503,\"detail\":\"auth-service is at capacity\"}");
+						return;
+					}
 					String userId = LIVE_SESSIONS.get(sessionId);
 					answer(exchange, (userId != null) ? 200 : 404, (userId != null)
 							? "{\"session_id\":\"" + sessionId + "\",\"user_id\":\"" + userId + "\"}" : "{}");

@@ -266,6 +266,32 @@ class RealtimeWebSocketTests extends RealtimeTestSupport {
 		assertThat(client.closeCode(WAIT)).isEqualTo(1008);
 	}
 
+	/**
+	 * auth-service failing to answer on a session (as under a reconnect burst) is asked
+	 * again before the socket is turned away: the socket is authenticated, not closed
+	 * with 1013; one that never gets an answer is told to come back later.
+	 */
+	@Test
+	void aSessionQuestionThatFailsIsAskedAgainBeforeTheSocketIsTurnedAway() throws Exception {
+		String user = id("user");
+		String session = id("sess");
+		String workspace = id("ws");
+		member(workspace, user);
+		AuthServiceStandIn.live(session, user);
+		AuthServiceStandIn.failSessionLookups(session, 2);
+		WsClient client = WsClient.connect(url(), IdentityAssertion.HEADER, TestIdentities.anonymous());
+		client.send("{\"type\":\"auth\",\"token\":\"" + AuthServiceStandIn.wsToken(user, session) + "\"}");
+		subscribe(client, "workspace:" + workspace);
+		client.close();
+
+		String unanswered = id("sess");
+		AuthServiceStandIn.live(unanswered, user);
+		AuthServiceStandIn.failSessionLookups(unanswered, Integer.MAX_VALUE);
+		WsClient turnedAway = WsClient.connect(url(), IdentityAssertion.HEADER, TestIdentities.anonymous());
+		turnedAway.send("{\"type\":\"auth\",\"token\":\"" + AuthServiceStandIn.wsToken(user, unanswered) + "\"}");
+		assertThat(turnedAway.closeCode(WAIT)).isEqualTo(1013);
+	}
+
 	@Test
 	void aMissingOrInvalidTokenCloses() {
 		WsClient noAuth = WsClient.connect(url(), IdentityAssertion.HEADER, TestIdentities.anonymous());
