@@ -257,8 +257,7 @@ class RealtimeWebSocketTests extends RealtimeTestSupport {
 		String workspace = id("ws");
 		member(workspace, user);
 		AuthServiceStandIn.live(session, user);
-		WsClient client = WsClient.connect(url(), IdentityAssertion.HEADER, TestIdentities.anonymous());
-		client.send("{\"type\":\"auth\",\"token\":\"" + AuthServiceStandIn.wsToken(user, session) + "\"}");
+		WsClient client = connectWithWsToken(user, session);
 		subscribe(client, "workspace:" + workspace);
 
 		// revoked: the socket closes within seconds
@@ -279,17 +278,24 @@ class RealtimeWebSocketTests extends RealtimeTestSupport {
 		member(workspace, user);
 		AuthServiceStandIn.live(session, user);
 		AuthServiceStandIn.failSessionLookups(session, 2);
-		WsClient client = WsClient.connect(url(), IdentityAssertion.HEADER, TestIdentities.anonymous());
-		client.send("{\"type\":\"auth\",\"token\":\"" + AuthServiceStandIn.wsToken(user, session) + "\"}");
+		WsClient client = connectWithWsToken(user, session);
 		subscribe(client, "workspace:" + workspace);
 		client.close();
 
 		String unanswered = id("sess");
 		AuthServiceStandIn.live(unanswered, user);
 		AuthServiceStandIn.failSessionLookups(unanswered, Integer.MAX_VALUE);
-		WsClient turnedAway = WsClient.connect(url(), IdentityAssertion.HEADER, TestIdentities.anonymous());
-		turnedAway.send("{\"type\":\"auth\",\"token\":\"" + AuthServiceStandIn.wsToken(user, unanswered) + "\"}");
+		WsClient turnedAway = connectWithWsToken(user, unanswered);
 		assertThat(turnedAway.closeCode(WAIT)).isEqualTo(1013);
+	}
+
+	/**
+	 * An anonymous handshake, then the session's WebSocket token as the first message.
+	 */
+	private WsClient connectWithWsToken(String user, String session) {
+		WsClient client = WsClient.connect(url(), IdentityAssertion.HEADER, TestIdentities.anonymous());
+		client.send("{\"type\":\"auth\",\"token\":\"" + AuthServiceStandIn.wsToken(user, session) + "\"}");
+		return client;
 	}
 
 	@Test

@@ -106,10 +106,6 @@ final class ServicePermits {
 		return this.waiting.size();
 	}
 
-	int limit() {
-		return this.limit;
-	}
-
 	private static final class Waiter {
 
 		static final int WAITING = 0;
