@@ -55,7 +55,7 @@ final class BenchSuite {
 		// start
 		env.putIfAbsent("CREWSHIP_PROFILE", "throughput");
 		env.putAll(environment);
-		Suite suite = Suite.start(DevstackConfig.fromEnvironment(repository, env), new Log(System.out));
+		Suite suite = Suite.startThrowAway(DevstackConfig.fromEnvironment(repository, env), new Log(System.out));
 		try {
 			body.run(suite, dataDir);
 		}
