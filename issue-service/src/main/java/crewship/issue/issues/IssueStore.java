@@ -73,7 +73,8 @@ public class IssueStore {
 		MapSqlParameterSource params = new MapSqlParameterSource("ws", query.workspaceId())
 			.addValue("limit", query.page().limit())
 			.addValue("offset", query.page().offset());
-		StringBuilder where = new StringBuilder("i.workspace_id = :ws");
+		String workspaceOnly = "i.workspace_id = :ws";
+		StringBuilder where = new StringBuilder(workspaceOnly);
 		if (!query.statuses().isEmpty()) {
 			where.append(" and i.status in (:statuses)");
 			params.addValue("statuses", query.statuses());
@@ -111,9 +112,15 @@ public class IssueStore {
 			where.append(" and i.title ilike :search escape '!'");
 			params.addValue("search", "%" + likeEscaped(query.search()) + "%");
 		}
-		String sql = "with page as (select i.* from issue i where " + where + " order by " + query.orderBy()
-				+ " limit :limit offset :offset) " + VIEW_COLUMNS + " from page i " + VIEW_JOINS + " order by "
-				+ query.orderBy();
+		String page = " order by " + query.orderBy() + " limit :limit offset :offset";
+		// A filtered walk throws rows away: it picks the page's ids inside the covering
+		// index (issue_workspace_created), then reads only those rows. Unfiltered, the
+		// page is the walk's first rows, read directly.
+		String sql = (where.length() > workspaceOnly.length())
+				? "with page as (select i.id from issue i where " + where + page + ") " + VIEW_COLUMNS
+						+ " from page join issue i on i.id = page.id " + VIEW_JOINS + " order by " + query.orderBy()
+				: "with page as (select i.* from issue i where " + where + page + ") " + VIEW_COLUMNS + " from page i "
+						+ VIEW_JOINS + " order by " + query.orderBy();
 		return withLabels(this.jdbc.query(sql, params, (rs, n) -> view(rs)));
 	}
 
