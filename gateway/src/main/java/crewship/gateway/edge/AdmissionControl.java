@@ -95,7 +95,7 @@ public class AdmissionControl implements GlobalFilter, Ordered {
 		// signalling an error included: a permit taken and never given back is a service
 		// shed for good once all of them are gone
 		return Mono.defer(permits::acquire)
-			.then(Mono.defer(() -> chain.filter(exchange)).doFinally(signal -> permits.release()))
+			.flatMap(permit -> Mono.defer(() -> chain.filter(exchange)).doFinally(signal -> permit.release()))
 			.onErrorResume(ServicePermits.Refused.class, refused -> {
 				this.meters.counter("crewship.gateway.admission.shed", "service", service).increment();
 				return shed(exchange, service);

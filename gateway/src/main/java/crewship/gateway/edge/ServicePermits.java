@@ -2,6 +2,7 @@ package crewship.gateway.edge;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import reactor.core.publisher.Mono;
@@ -37,41 +38,44 @@ final class ServicePermits {
 	}
 
 	/**
-	 * Completes once this request holds a permit, which it must {@link #release()} when
-	 * it ends; fails with {@link Refused} when the queue is full or the wait ran out.
-	 * Cancelled while waiting, it leaves the queue (or gives back the permit it was just
-	 * handed).
+	 * Completes with a permit once this request holds one, which it must
+	 * {@link Permit#release()} when it ends; fails with {@link Refused} when the queue is
+	 * full or the wait ran out. Cancelled while waiting, it leaves the queue (or gives
+	 * back the permit it was just handed).
 	 */
-	Mono<Void> acquire() {
+	Mono<Permit> acquire() {
 		Waiter waiter;
 		synchronized (this) {
 			if (this.inFlight < this.limit && this.waiting.isEmpty()) {
 				this.inFlight++;
-				return Mono.empty();
+				return Mono.just(new Permit());
 			}
 			if (this.waiting.size() >= this.queueLimit) {
 				return Mono.error(new Refused("queue full"));
 			}
-			waiter = new Waiter();
+			waiter = new Waiter(new Permit());
 			this.waiting.add(waiter);
 		}
-		return waiter.granted.asMono()
+		Mono<Permit> granted = waiter.granted.asMono().thenReturn(waiter.permit);
+		return granted
 			// a released permit starts the next request on its own thread: the request
-			// that
-			// released it may be finishing on a stack that would otherwise grow with the
-			// queue
+			// that released it may be finishing on a stack that would otherwise grow
+			// with the queue
 			.publishOn(Schedulers.parallel())
-			.timeout(this.maxWait, Mono
-				.defer(() -> abandon(waiter) ? Mono.error(new Refused("waited too long")) : waiter.granted.asMono()))
+			.timeout(this.maxWait,
+					Mono.defer(() -> abandon(waiter) ? Mono.error(new Refused("waited too long")) : granted))
+			// A cancel can race the grant's delivery, so the request may also end up
+			// releasing this permit (Permit gives it back once); and it can race the
+			// timeout, whose abandonment leaves no permit to give back.
 			.doOnCancel(() -> {
-				if (!abandon(waiter)) {
-					release();
+				if (!abandon(waiter) && waiter.state.get() == Waiter.GRANTED) {
+					waiter.permit.release();
 				}
 			});
 	}
 
-	/** A request ended: its permit goes to the longest waiter, else back to the pool. */
-	void release() {
+	/** A permit came back: it goes to the longest waiter, else back to the pool. */
+	private void giveBack() {
 		Waiter next;
 		synchronized (this) {
 			next = this.waiting.poll();
@@ -106,6 +110,23 @@ final class ServicePermits {
 		return this.waiting.size();
 	}
 
+	/**
+	 * One request's permit. Given back once, however many of the request's ends ask: a
+	 * cancelled request may be both the waiter that was just handed it and the request
+	 * that had already started with it.
+	 */
+	final class Permit {
+
+		private final AtomicBoolean held = new AtomicBoolean(true);
+
+		void release() {
+			if (this.held.compareAndSet(true, false)) {
+				giveBack();
+			}
+		}
+
+	}
+
 	private static final class Waiter {
 
 		static final int WAITING = 0;
@@ -117,6 +138,12 @@ final class ServicePermits {
 		final AtomicInteger state = new AtomicInteger(WAITING);
 
 		final Sinks.Empty<Void> granted = Sinks.empty();
+
+		final Permit permit;
+
+		Waiter(Permit permit) {
+			this.permit = permit;
+		}
 
 	}
 
