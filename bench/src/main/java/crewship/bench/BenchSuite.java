@@ -73,6 +73,17 @@ final class BenchSuite {
 		System.exit(0);
 	}
 
+	/** The suite's JVM running that component's jar (a child of this process). */
+	static long pidOf(String component) {
+		String jar = "/" + component + "/target/" + component + "-";
+		return ProcessHandle.current()
+			.descendants()
+			.filter(process -> process.info().commandLine().map(line -> line.contains(jar)).orElse(false))
+			.findFirst()
+			.orElseThrow(() -> new IllegalStateException("No " + component + " process"))
+			.pid();
+	}
+
 	/** The body of a 2xx answer; anything else ends the benchmark with what was asked. */
 	static JsonNode json(HttpResponse<String> response) {
 		if (response.statusCode() / 100 != 2) {

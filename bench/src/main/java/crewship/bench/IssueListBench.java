@@ -46,8 +46,9 @@ import tools.jackson.databind.JsonNode;
  * copies are the real ones; the issues themselves are seeded with {@code COPY} straight
  * into the bench's own issue-service database (100,000 HTTP creates would measure the
  * seeding, not the list), then analysed. Besides the target query it measures the
- * unfiltered first page and a search alone, for comparison, and prints which of the
- * {@code issue} table's indexes the run used.
+ * unfiltered first page and a search alone, for comparison, and prints the CPU each
+ * request cost the gateway, issue-service, PostgreSQL and the client ({@link CpuTime})
+ * and which of the {@code issue} table's indexes the run used.
  */
 public final class IssueListBench {
 
@@ -145,10 +146,17 @@ public final class IssueListBench {
 			for (String query : queries.values()) {
 				load(http, URI.create(gateway + "/api/v1/issues" + ws + query), token, concurrency, warmup);
 			}
+			Map<String, Long> watched = new LinkedHashMap<>();
+			watched.put("gateway", BenchSuite.pidOf("gateway"));
+			watched.put("issue-service", BenchSuite.pidOf("issue-service"));
+			CpuTime cpu = new CpuTime(watched);
 			List<Result> results = new ArrayList<>();
 			for (Map.Entry<String, String> query : queries.entrySet()) {
 				URI uri = URI.create(gateway + "/api/v1/issues" + ws + query.getValue());
-				results.add(new Result(query.getKey(), load(http, uri, token, concurrency, measure)));
+				Map<String, Long> before = cpu.sample();
+				Load load = load(http, uri, token, concurrency, measure);
+				results
+					.add(new Result(query.getKey(), load, CpuTime.perRequest(before, cpu.sample(), load.requests())));
 			}
 			report(results);
 			Map<String, Long> indexesAfter = indexScans(db);
@@ -275,7 +283,10 @@ public final class IssueListBench {
 		return scans;
 	}
 
-	record Result(String name, Load load) {
+	/**
+	 * @param cpuPerRequest CPU milliseconds per request, by process
+	 */
+	record Result(String name, Load load, Map<String, Double> cpuPerRequest) {
 	}
 
 	record Load(long requests, long errors, Duration elapsed, Histogram latency) {
@@ -335,6 +346,16 @@ public final class IssueListBench {
 			Load load = result.load();
 			System.out.printf("%-24s %10d %8d %10.1f %10.2f %10.2f %10.2f%n", result.name(), load.requests(),
 					load.errors(), load.throughput(), load.millis(50), load.millis(99), load.millis(100));
+		}
+		System.out.printf("%nCPU per request, ms (utime + stime from /proc; every PostgreSQL process):%n");
+		for (Result result : results) {
+			StringBuilder line = new StringBuilder(String.format("%-24s", result.name()));
+			double total = 0;
+			for (Map.Entry<String, Double> cost : result.cpuPerRequest().entrySet()) {
+				line.append(String.format(" %s %.2f,", cost.getKey(), cost.getValue()));
+				total += cost.getValue();
+			}
+			System.out.println(line.append(String.format(" total %.2f", total)));
 		}
 		Load target = results.get(0).load();
 		System.out.printf("%ntarget: p99 of status+label+search <= 50 ms: %s (%.2f ms)%n",

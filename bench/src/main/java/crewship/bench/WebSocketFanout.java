@@ -153,8 +153,8 @@ public final class WebSocketFanout {
 			this.delivered[i] = new AtomicInteger();
 		}
 
-		long realtimePid = pidOf("realtime-service");
-		long gatewayPid = pidOf("gateway");
+		long realtimePid = BenchSuite.pidOf("realtime-service");
+		long gatewayPid = BenchSuite.pidOf("gateway");
 		Memory realtimeBefore = Memory.of(realtimePid);
 		Memory gatewayBefore = Memory.of(gatewayPid);
 
@@ -447,17 +447,6 @@ public final class WebSocketFanout {
 			return output;
 		}
 
-	}
-
-	/** The suite's JVM running that component's jar (a child of this process). */
-	private static long pidOf(String component) {
-		String jar = "/" + component + "/target/" + component + "-";
-		return ProcessHandle.current()
-			.descendants()
-			.filter(process -> process.info().commandLine().map(line -> line.contains(jar)).orElse(false))
-			.findFirst()
-			.orElseThrow(() -> new IllegalStateException("No " + component + " process"))
-			.pid();
 	}
 
 	private static HttpRequest post(String url, String json, String bearer) {
