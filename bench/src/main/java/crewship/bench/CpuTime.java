@@ -52,8 +52,9 @@ final class CpuTime {
 	private static long postgresMillis() {
 		try (Stream<Path> processes = Files.list(Path.of("/proc"))) {
 			return processes.filter(dir -> dir.getFileName().toString().chars().allMatch(Character::isDigit))
-				.map(dir -> dir.resolve("stat"))
-				.filter(stat -> command(stat).equals("postgres"))
+				.map(dir -> read(dir.resolve("stat")))
+				.filter(stat -> stat.substring(stat.indexOf('(') + 1, Math.max(stat.lastIndexOf(')'), 0))
+					.equals("postgres"))
 				.mapToLong(CpuTime::millis)
 				.sum();
 		}
@@ -62,25 +63,28 @@ final class CpuTime {
 		}
 	}
 
-	private static String command(Path stat) {
-		try {
-			String line = Files.readString(stat);
-			return line.substring(line.indexOf('(') + 1, line.lastIndexOf(')'));
-		}
-		catch (IOException | RuntimeException ex) {
-			return ""; // gone meanwhile
-		}
+	private static long millis(Path stat) {
+		return millis(read(stat));
 	}
 
 	/** utime + stime: fields 14 and 15, the 12th and 13th after the command's ")". */
-	private static long millis(Path stat) {
+	private static long millis(String stat) {
 		try {
-			String line = Files.readString(stat);
-			String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+			String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
 			return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * MILLIS_PER_TICK;
 		}
-		catch (IOException | RuntimeException ex) {
-			return 0; // gone meanwhile
+		catch (RuntimeException ex) {
+			return 0; // an empty read: the process is gone
+		}
+	}
+
+	/** The stat line, or "" when the process is gone meanwhile. */
+	private static String read(Path stat) {
+		try {
+			return Files.readString(stat);
+		}
+		catch (IOException ex) {
+			return "";
 		}
 	}
 

@@ -612,11 +612,6 @@ public final class Suite implements AutoCloseable {
 	}
 
 	/**
-	 * Drops the per-service databases (for throw-away suites such as system tests). An
-	 * embedded server's live in the data directory, with the server that {@link #close()}
-	 * stopped: removing that directory removes them.
-	 */
-	/**
 	 * How long the services may take to become ready ({@code -Dcrewship.devstack.timeout}
 	 * seconds): 240 s on the fast-start profile; 480 s on the throughput profile, whose
 	 * eight JVMs all compile with C2 at once — on 2 cores they were measured at 250 s.
@@ -626,6 +621,11 @@ public final class Suite implements AutoCloseable {
 		return Duration.ofSeconds(Long.getLong("crewship.devstack.timeout", byProfile));
 	}
 
+	/**
+	 * Drops the per-service databases (for throw-away suites such as system tests). An
+	 * embedded server's live in the data directory, with the server that {@link #close()}
+	 * stopped: removing that directory removes them.
+	 */
 	public void dropDatabases() {
 		if (this.postgres == null) {
 			return;

@@ -112,15 +112,14 @@ public class IssueStore {
 			where.append(" and i.title ilike :search escape '!'");
 			params.addValue("search", "%" + likeEscaped(query.search()) + "%");
 		}
-		String page = " order by " + query.orderBy() + " limit :limit offset :offset";
 		// A filtered walk throws rows away: it picks the page's ids inside the covering
 		// index (issue_workspace_created), then reads only those rows. Unfiltered, the
 		// page is the walk's first rows, read directly.
-		String sql = (where.length() > workspaceOnly.length())
-				? "with page as (select i.id from issue i where " + where + page + ") " + VIEW_COLUMNS
-						+ " from page join issue i on i.id = page.id " + VIEW_JOINS + " order by " + query.orderBy()
-				: "with page as (select i.* from issue i where " + where + page + ") " + VIEW_COLUMNS + " from page i "
-						+ VIEW_JOINS + " order by " + query.orderBy();
+		boolean filtered = where.length() > workspaceOnly.length();
+		String sql = "with page as (select " + (filtered ? "i.id" : "i.*") + " from issue i where " + where
+				+ " order by " + query.orderBy() + " limit :limit offset :offset) " + VIEW_COLUMNS
+				+ (filtered ? " from page join issue i on i.id = page.id " : " from page i ") + VIEW_JOINS
+				+ " order by " + query.orderBy();
 		return withLabels(this.jdbc.query(sql, params, (rs, n) -> view(rs)));
 	}
 
