@@ -93,9 +93,14 @@ public class AdmissionControl implements GlobalFilter, Ordered {
 		// the permit is taken when the request is subscribed, not when the filter is
 		// assembled, and given back however it ends — a chain that throws instead of
 		// signalling an error included: a permit taken and never given back is a service
-		// shed for good once all of them are gone
+		// shed for good once all of them are gone. It is given back before the end is
+		// passed on (doOnTerminate), so whoever sees the request end sees its permit
+		// free;
+		// doFinally covers a cancel, and the permit is given back once either way
 		return Mono.defer(permits::acquire)
-			.flatMap(permit -> Mono.defer(() -> chain.filter(exchange)).doFinally(signal -> permit.release()))
+			.flatMap(permit -> Mono.defer(() -> chain.filter(exchange))
+				.doOnTerminate(permit::release)
+				.doFinally(signal -> permit.release()))
 			.onErrorResume(ServicePermits.Refused.class, refused -> {
 				this.meters.counter("crewship.gateway.admission.shed", "service", service).increment();
 				return shed(exchange, service);
